@@ -1,0 +1,3 @@
+// spec/: byte layouts, opcodes, status codes and names from the specifications. No logic
+// beyond the generic layout codec.
+export * from './layout.js';
