@@ -37,22 +37,22 @@ export class FileStore implements ByteStore {
     this._size = size;
   }
 
-  read(buf: Uint8Array, position: number): void {
+  read(buf: Uint8Array, position: number, offset = 0, length = buf.length - offset): void {
     let done = 0;
-    while (done < buf.length) {
-      const n = readSync(this.fd, buf, done, buf.length - done, position + done);
+    while (done < length) {
+      const n = readSync(this.fd, buf, offset + done, length - done, position + done);
       if (n === 0) {
-        buf.fill(0, done);
+        buf.fill(0, offset + done, offset + length);
         return;
       }
       done += n;
     }
   }
 
-  write(buf: Uint8Array, position: number): void {
+  write(buf: Uint8Array, position: number, offset = 0, length = buf.length - offset): void {
     let done = 0;
-    while (done < buf.length) done += writeSync(this.fd, buf, done, buf.length - done, position + done);
-    if (position + buf.length > this._size) this._size = position + buf.length;
+    while (done < length) done += writeSync(this.fd, buf, offset + done, length - done, position + done);
+    if (position + length > this._size) this._size = position + length;
   }
 
   sync(): void {

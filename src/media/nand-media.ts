@@ -106,6 +106,8 @@ export class NandMedia {
   private readonly recordsOffset: number;
   private readonly recordSize: number;
   private readonly op: MediaOp = { status: MediaStatus.OK, done: 0, completesAt: 0 };
+  /** Emulated time the current operation was submitted (read once per operation). */
+  private submittedAt = 0;
   private records = new Uint8Array(0);
   private recordsView = new DataView(this.records.buffer);
   private closed = false;
@@ -172,10 +174,7 @@ export class NandMedia {
     const n = failAt >= 0 ? failAt : count;
 
     if (n > 0) {
-      this.forEachRun(c, sector, n, (disk, k, len) => {
-        const from = dataOffset + k * g.sectorSize;
-        this.data.write(data.subarray(from, from + len * g.sectorSize), disk * g.sectorSize);
-      });
+      this.moveData(true, c, sector, n, data, dataOffset);
       if (g.oobSize > 0 || random) this.writeRecords(c, sector, n, oob, oobOffset);
     }
 
@@ -190,7 +189,7 @@ export class NandMedia {
     }
     t.state[c] = nextChunkState(state as ChunkState, event);
     t.persist(c);
-    op.completesAt = this.timing.complete(MediaOpKind.PROGRAM, c, n, this.clock.now());
+    op.completesAt = this.timing.complete(MediaOpKind.PROGRAM, c, n, this.submittedAt);
     return this.finish(failAt >= 0 ? MediaStatus.PROGRAM_FAIL : MediaStatus.OK, n);
   }
 
@@ -232,13 +231,10 @@ export class NandMedia {
     }
 
     if (transfer > 0) {
-      this.forEachRun(c, sector, transfer, (disk, k, len) => {
-        const to = dataOffset + k * g.sectorSize;
-        this.data.read(data.subarray(to, to + len * g.sectorSize), disk * g.sectorSize);
-      });
+      this.moveData(false, c, sector, transfer, data, dataOffset);
       if (oob !== undefined && g.oobSize > 0) this.readOob(c, sector, transfer, oob, oobOffset);
     }
-    op.completesAt = this.timing.complete(MediaOpKind.READ, c, transfer, this.clock.now());
+    op.completesAt = this.timing.complete(MediaOpKind.READ, c, transfer, this.submittedAt);
     return this.finish(status, done);
   }
 
@@ -250,7 +246,7 @@ export class NandMedia {
     const state = t.state[c]! as ChunkState;
     if (state === ChunkState.OFFLINE) return this.finish(MediaStatus.OFFLINE, 0);
     if (t.mark[c] !== BadMark.GOOD) return this.finish(MediaStatus.BAD_BLOCK, 0);
-    op.completesAt = this.timing.complete(MediaOpKind.ERASE, c, this.geometry.sectorsPerChunk, this.clock.now());
+    op.completesAt = this.timing.complete(MediaOpKind.ERASE, c, this.geometry.sectorsPerChunk, this.submittedAt);
 
     const failed = (t.flags[c]! & ChunkFlag.RETIRE_ON_ERASE) !== 0 || (!this.faults.idle && this.faults.check(FaultKind.ERASE_FAIL, c, 0, 1) >= 0);
     if (failed) {
@@ -312,7 +308,8 @@ export class NandMedia {
 
   private begin(): MediaOp {
     if (this.closed) throw new Error(`media ${this.label} is closed`);
-    this.op.completesAt = this.clock.now();
+    this.submittedAt = this.clock.now();
+    this.op.completesAt = this.submittedAt;
     return this.op;
   }
 
@@ -339,50 +336,62 @@ export class NandMedia {
     if (!this.inRange(c, 0, 0)) throw new RangeError(`chunk ${c}: allowed 0..${this.geometry.totalChunks - 1}`);
   }
 
-  /** Calls fn(diskSector, offsetInOp, length) for each run of sectors contiguous on disk. */
-  private forEachRun(c: number, sector: number, count: number, fn: (disk: number, k: number, len: number) => void): void {
+  /**
+   * Writes (or reads) `count` sectors' data between `buf[bufOffset..]` and the image, one I/O per
+   * run of sectors contiguous on disk (the whole request with one plane).
+   */
+  private moveData(write: boolean, c: number, sector: number, count: number, buf: Uint8Array, bufOffset: number): void {
     const g = this.geometry;
+    const ss = g.sectorSize;
     for (let k = 0; k < count; ) {
       const len = g.contiguousRun(sector + k, count - k);
-      fn(g.diskSector(c, sector + k), k, len);
+      const at = g.diskSector(c, sector + k) * ss;
+      if (write) this.data.write(buf, at, bufOffset + k * ss, len * ss);
+      else this.data.read(buf, at, bufOffset + k * ss, len * ss);
       k += len;
     }
   }
 
-  private recordScratch(count: number): Uint8Array {
+  /** Moves `count` records between the scratch buffer (in op order) and the state file. */
+  private moveRecords(write: boolean, c: number, sector: number, count: number): void {
+    const g = this.geometry;
+    const rs = this.recordSize;
+    for (let k = 0; k < count; ) {
+      const len = g.contiguousRun(sector + k, count - k);
+      const at = this.recordsOffset + g.diskSector(c, sector + k) * rs;
+      if (write) this.state.write(this.records, at, k * rs, len * rs);
+      else this.state.read(this.records, at, k * rs, len * rs);
+      k += len;
+    }
+  }
+
+  private ensureRecords(count: number): void {
     const need = count * this.recordSize;
     if (this.records.length < need) {
       this.records = new Uint8Array(Math.max(need, this.records.length * 2));
       this.recordsView = new DataView(this.records.buffer);
     }
-    return this.records.subarray(0, need);
   }
 
   private writeRecords(c: number, sector: number, count: number, oob: Uint8Array | undefined, oobOffset: number): void {
     const rs = this.recordSize;
     const oobSize = this.geometry.oobSize;
-    const buf = this.recordScratch(count);
-    const dv = this.recordsView;
+    this.ensureRecords(count);
+    const buf = this.records;
     const genFlags = ((this.table.eraseCount[c]! & RECORD_GEN_MASK) | RecordFlag.WRITTEN) >>> 0;
     for (let k = 0; k < count; k++) {
-      dv.setUint32(k * rs, genFlags, true);
+      this.recordsView.setUint32(k * rs, genFlags, true);
       const at = k * rs + RECORD_HEADER_SIZE;
-      if (oob !== undefined && oobSize > 0) buf.set(oob.subarray(oobOffset + k * oobSize, oobOffset + (k + 1) * oobSize), at);
-      else buf.fill(0, at, at + oobSize);
+      if (oob === undefined) buf.fill(0, at, at + oobSize);
+      else for (let i = 0, from = oobOffset + k * oobSize; i < oobSize; i++) buf[at + i] = oob[from + i]!;
     }
-    this.forEachRun(c, sector, count, (disk, k, len) => {
-      this.state.write(buf.subarray(k * rs, (k + len) * rs), this.recordsOffset + disk * rs);
-    });
+    this.moveRecords(true, c, sector, count);
   }
 
-  /** Loads `count` records into the scratch buffer (in op order) and returns it. */
-  private loadRecords(c: number, sector: number, count: number): Uint8Array {
-    const rs = this.recordSize;
-    const buf = this.recordScratch(count);
-    this.forEachRun(c, sector, count, (disk, k, len) => {
-      this.state.read(buf.subarray(k * rs, (k + len) * rs), this.recordsOffset + disk * rs);
-    });
-    return buf;
+  /** Loads `count` records into the scratch buffer, in op order. */
+  private loadRecords(c: number, sector: number, count: number): void {
+    this.ensureRecords(count);
+    this.moveRecords(false, c, sector, count);
   }
 
   /** Whether record k of the scratch buffer was written since chunk c's last erase. */
@@ -405,12 +414,13 @@ export class NandMedia {
 
   private readOob(c: number, sector: number, count: number, oob: Uint8Array, oobOffset: number): void {
     const oobSize = this.geometry.oobSize;
-    const buf = this.loadRecords(c, sector, count);
+    this.loadRecords(c, sector, count);
+    const buf = this.records;
     for (let k = 0; k < count; k++) {
       const to = oobOffset + k * oobSize;
       if (this.isCurrent(c, k)) {
         const at = k * this.recordSize + RECORD_HEADER_SIZE;
-        oob.set(buf.subarray(at, at + oobSize), to);
+        for (let i = 0; i < oobSize; i++) oob[to + i] = buf[at + i]!;
       } else {
         oob.fill(0, to, to + oobSize);
       }

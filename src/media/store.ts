@@ -5,9 +5,13 @@
 export interface ByteStore {
   /** Bytes addressable (reads past it return zeros; writes past it grow a file store). */
   readonly size: number;
-  /** Fills `buf` from `position`; holes and space past the end read as zeros. */
-  read(buf: Uint8Array, position: number): void;
-  write(buf: Uint8Array, position: number): void;
+  /**
+   * Fills `length` bytes of `buf` from `offset` (default: all of it) with the bytes at
+   * `position`; holes and space past the end read as zeros.
+   */
+  read(buf: Uint8Array, position: number, offset?: number, length?: number): void;
+  /** Writes `length` bytes of `buf` from `offset` (default: all of it) at `position`. */
+  write(buf: Uint8Array, position: number, offset?: number, length?: number): void;
   /** Makes every write so far durable against power loss (fsync). Writes already survive a process kill. */
   sync(): void;
   close(): void;

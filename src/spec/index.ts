@@ -1,3 +1,4 @@
 // spec/: byte layouts, opcodes, status codes and names from the specifications. No logic
 // beyond the generic layout codec.
 export * from './layout.js';
+export * from './nvme/index.js';
