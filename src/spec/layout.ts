@@ -2,7 +2,8 @@
 // DataView. Hot paths read `layout.offset.<field>` and use DataView directly; everything else uses
 // decode/encode. 64-bit fields are bigint here, at the codec edge, and nowhere deeper.
 
-export type FieldType = 'u8' | 'u16' | 'u32' | 'u64' | 'bytes' | 'ascii';
+/** 'ascii': space padded (NVMe identify strings); 'cstr': NUL padded and terminated at the first NUL (NQNs). */
+export type FieldType = 'u8' | 'u16' | 'u32' | 'u64' | 'bytes' | 'ascii' | 'cstr';
 
 export interface FieldDef<N extends string = string> {
   readonly name: N;
@@ -103,6 +104,11 @@ export function readField(layout: Layout, bytes: Uint8Array, fd: FieldDef, base 
       return bytes.slice(o, o + fd.size);
     case 'ascii':
       return Buffer.from(bytes.buffer, bytes.byteOffset + o, fd.size).toString('latin1').replace(/[\0 ]+$/, '');
+    case 'cstr': {
+      const raw = Buffer.from(bytes.buffer, bytes.byteOffset + o, fd.size);
+      const end = raw.indexOf(0);
+      return raw.toString('utf8', 0, end < 0 ? fd.size : end);
+    }
   }
 }
 
@@ -140,6 +146,13 @@ export function writeField(layout: Layout, bytes: Uint8Array, fd: FieldDef, valu
       const s = Buffer.from(String(value), 'latin1');
       if (s.length > fd.size) throw new RangeError(`${layout.name}.${fd.name}: '${String(value)}' is longer than ${fd.size}`);
       bytes.fill(0x20, o, o + fd.size);
+      bytes.set(s, o);
+      return;
+    }
+    case 'cstr': {
+      const s = Buffer.from(String(value), 'utf8');
+      if (s.length > fd.size) throw new RangeError(`${layout.name}.${fd.name}: '${String(value)}' is longer than ${fd.size}`);
+      bytes.fill(0, o, o + fd.size);
       bytes.set(s, o);
       return;
     }

@@ -54,3 +54,13 @@ test('decode refuses a buffer that is too short', () => {
   assert.throws(() => decode(demo, new Uint8Array(10)), /demo: needs 24 bytes/);
   assert.equal(readField(demo, encode(demo, { nsid: 7 }), demo.fields[3]!), 7);
 });
+
+test("'cstr' fields are NUL padded and end at the first NUL (NQNs)", () => {
+  const l = defineLayout('nqn', 12, [f('nqn', 0, 12, 'cstr')]);
+  const b = encode(l, { nqn: 'nqn.a b' });
+  assert.deepEqual([...b], [0x6e, 0x71, 0x6e, 0x2e, 0x61, 0x20, 0x62, 0, 0, 0, 0, 0]);
+  assert.equal(decode(l, b).nqn, 'nqn.a b');
+  b[3] = 0;
+  assert.equal(decode(l, b).nqn, 'nqn');
+  assert.throws(() => encode(l, { nqn: 'x'.repeat(13) }), /nqn\.nqn/);
+});
