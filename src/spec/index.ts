@@ -2,3 +2,4 @@
 // beyond the generic layout codec.
 export * from './layout.js';
 export * from './nvme/index.js';
+export * from './ocssd/index.js';
