@@ -1,0 +1,15 @@
+// The controller layer's public face: what transports, servers and tests above may use.
+export { QueueEngine, type QueueEngineOptions } from './queue-engine.js';
+export { type HostMemory, RegionHostMemory } from './host-memory.js';
+export { Controller, ALL_NAMESPACES, DEFAULT_CONTROLLER_CONFIG, type ControllerConfig, type ControllerOptions, type QueueAdmin, type SmartCounters } from './controller.js';
+export { CommandTable, DEFERRED, Effect, type CommandSet, type CommandDef, type CommandContext, type CommandResult, type Handler, type NsidUse } from './command.js';
+export { Direction, type DataMover } from './data-mover.js';
+export { HostDataMover, type HostDataMoverOptions } from './data-pointer.js';
+export { SqeView } from './sqe-view.js';
+export { S } from './statuses.js';
+export type { Namespace, NamespaceKind } from './namespace.js';
+export { ControllerPhase, CONTROLLER_PHASE_NAMES } from './registers.js';
+export { AsyncEventType, type AsyncEvent } from './async-events.js';
+export { ADMIN_COMMANDS, createAdminCommands, BASE_LOG_PAGES, sliceLog, type AdminExtensions, type LogPageDef, type LogRequest, type ControllerCsiFiller } from './commands/admin.js';
+export { NVM_COMMANDS, NVM_IO, NvmStatus, type BlockNamespace, type NvmControllerView, type NvmSmartCounters } from './commands/nvm.js';
+export { ConventionalNamespace, type ConventionalNamespaceOptions } from './conventional-namespace.js';
