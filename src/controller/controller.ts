@@ -85,6 +85,9 @@ export interface SmartCounters {
   controllerBusyMinutes: number;
   powerCycles: number;
   unsafeShutdowns: number;
+  /** The exact 512-byte unit totals behind the data unit counts, so rounding up stays exact. */
+  units512Read: number;
+  units512Written: number;
 }
 
 export interface ControllerOptions {
@@ -108,7 +111,7 @@ export class Controller implements RegisterHooks {
   readonly errors: ErrorLog;
   readonly events: AsyncEvents;
   readonly clock: Clock;
-  readonly smart: SmartCounters = { dataUnitsRead: 0, dataUnitsWritten: 0, hostReadCommands: 0, hostWriteCommands: 0, mediaErrors: 0, controllerBusyMinutes: 0, powerCycles: 1, unsafeShutdowns: 0 };
+  readonly smart: SmartCounters = { dataUnitsRead: 0, dataUnitsWritten: 0, hostReadCommands: 0, hostWriteCommands: 0, mediaErrors: 0, controllerBusyMinutes: 0, powerCycles: 1, unsafeShutdowns: 0, units512Read: 0, units512Written: 0 };
   /** Namespaces changed since the Changed Namespace List log was last read. */
   readonly changedNamespaces = new Set<number>();
   /** Set by the transport that owns memory-based queues. */
@@ -172,6 +175,11 @@ export class Controller implements RegisterHooks {
 
   writeCacheEnabled(): boolean {
     return this.config.vwc && (this.features.get(FeatureId.VOLATILE_WRITE_CACHE) & 1) === 1;
+  }
+
+  /** Feature 0x05 (Error Recovery) DULBE, bit 16, for `nsid`. */
+  dulbe(nsid: number): boolean {
+    return ((this.features.get(FeatureId.ERROR_RECOVERY, nsid) >>> 16) & 1) === 1;
   }
 
   // ---- the dispatch path ----

@@ -4,7 +4,8 @@ import { FEATURE_ATTRIBUTES, type FeatureId } from '../spec/index.js';
 
 export class FeatureStore {
   private readonly current = new Map<number, number>();
-  private readonly perNamespace = new Map<string, number>();
+  /** Keyed fid * 2^32 + nsid: a number key keeps per-command lookups (DULBE on every read) allocation-free. */
+  private readonly perNamespace = new Map<number, number>();
   private readonly data = new Map<number, Uint8Array>();
 
   constructor(private readonly defaults: ReadonlyMap<number, number>) {
@@ -25,18 +26,18 @@ export class FeatureStore {
 
   /** The current DW11 value of `fid` (for `nsid` when the feature is per namespace). */
   get(fid: number, nsid = 0): number {
-    if (FeatureStore.isNamespaceSpecific(fid)) return this.perNamespace.get(`${fid}/${nsid}`) ?? this.current.get(fid) ?? this.defaultOf(fid);
+    if (FeatureStore.isNamespaceSpecific(fid)) return this.perNamespace.get(fid * 2 ** 32 + nsid) ?? this.current.get(fid) ?? this.defaultOf(fid);
     return this.current.get(fid) ?? this.defaultOf(fid);
   }
 
   set(fid: number, value: number, nsid = 0): void {
     if (FeatureStore.isNamespaceSpecific(fid)) {
       if (nsid === 0xffffffff) {
-        for (const k of [...this.perNamespace.keys()]) if (k.startsWith(`${fid}/`)) this.perNamespace.delete(k);
+        for (const k of [...this.perNamespace.keys()]) if (Math.floor(k / 2 ** 32) === fid) this.perNamespace.delete(k);
         this.current.set(fid, value >>> 0);
         return;
       }
-      this.perNamespace.set(`${fid}/${nsid}`, value >>> 0);
+      this.perNamespace.set(fid * 2 ** 32 + nsid, value >>> 0);
     } else {
       this.current.set(fid, value >>> 0);
     }
