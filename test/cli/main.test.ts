@@ -28,3 +28,15 @@ test('the ocssd binary runs as a child process; unknown commands fail with a mes
   assert.match(bad.stderr, /unknown command 'bogus'/);
   assert.match(execFileSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' }), /^\d+\.\d+\.\d+/);
 });
+
+test('probe attaches to a configured controller and prints what the host sees; bad options exit 2', async () => {
+  const lines: string[] = [];
+  assert.equal(await run(['probe', '--local', '--device', 'nvme,serial=abc,ns_sizes=4M:8M,size=16M,lba_index=0'], (l) => lines.push(l)), 0);
+  const text = lines.join('\n');
+  assert.match(text, /serial abc/);
+  assert.match(text, /2 namespace\(s\)/);
+  assert.match(text, /^ {2}2 {5}7\.\d+ MiB/m);
+  const bad = spawnSync(process.execPath, [BIN, 'probe', '--device', 'nvme,mdts=99'], { encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.equal(bad.stderr, 'ocssd: option mdts=99: allowed an integer 0..16\n');
+});
