@@ -135,6 +135,12 @@ export function writeZeroes(nsid: number, slba: number, nlb: number, f: RwFlags 
   };
 }
 
+/** Compare, Verify or Write Uncorrectable: an LBA range and no other field. */
+export function lbaRange(opc: typeof NvmOpcode.COMPARE | typeof NvmOpcode.VERIFY | typeof NvmOpcode.WRITE_UNCORRECTABLE, nsid: number, slba: number, nlb: number): SqeFields {
+  checkRange(slba, nlb);
+  return { opc, nsid, cdw10: lo32(slba), cdw11: hi32(slba), cdw12: packBits(NVM_RW, { nlb0: nlb - 1 }) };
+}
+
 export const flush = (nsid: number): SqeFields => ({ opc: NvmOpcode.FLUSH, nsid });
 
 /** Dataset Management with `ranges` 16-byte ranges in the data buffer; deallocate sets AD. */

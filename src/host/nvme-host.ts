@@ -2,13 +2,15 @@
 // commands through an NvmeInitiator (the PCI driver over the in-process transport today,
 // NVMe/TCP later) and never touches device internals. Raw statuses come back as values from
 // passthrough(); the convenience helpers throw NvmeStatusError with the spec's status name.
-import { Cns, FeatureId, LOG_PAGE_NAMES, NvmOpcode, opcodeName } from '../spec/index.js';
+import { Cns, FeatureId, LOG_PAGE_NAMES, MediaStatus, NvmOpcode, SCT, opcodeName, status } from '../spec/index.js';
 import type { PciTransport } from '../transport/index.js';
 import * as C from './commands.js';
 import { NvmeStatusError } from './errors.js';
 import { type IdentifyController, type IdentifyNamespace, decodeIdentifyController, decodeIdentifyNamespace, decodeNsidList } from './identify.js';
 import type { CommandBuffers, CommandResult, NvmeInitiator, SqeFields } from './initiator.js';
 import { PciDriver, type PciDriverOptions } from './pci-driver.js';
+
+const COMPARE_FAILURE = status(SCT.MEDIA, MediaStatus.COMPARE_FAILURE, { dnr: true });
 
 export interface IoOptions {
   /** I/O queue to use (default: round robin over the I/O queues). */
@@ -188,6 +190,26 @@ export class NvmeHost {
       const r = await this.runIo(o.qid, C.writeZeroes(nsid, slba + at, n, flags));
       check(r, `Write Zeroes nsid ${nsid} slba ${slba + at} nlb ${n}`);
     }
+  }
+
+  /** Compare: resolves true when the blocks equal `data` (and `meta`), false on Compare Failure. */
+  async compare(nsid: number, slba: number, data: Uint8Array, o: IoOptions & { meta?: Uint8Array } = {}): Promise<boolean> {
+    const { lbaSize } = this.formats.get(nsid) ?? (await this.format(nsid));
+    const nlb = Math.ceil(data.length / lbaSize);
+    const r = await this.runIo(o.qid, C.lbaRange(NvmOpcode.COMPARE, nsid, slba, nlb), { dataOut: data, ...(o.meta !== undefined ? { metaOut: o.meta } : {}) });
+    if (r.status === COMPARE_FAILURE) return false;
+    check(r, `Compare nsid ${nsid} slba ${slba} nlb ${nlb}`);
+    return true;
+  }
+
+  /** Verify: the blocks are readable (no data moves). */
+  async verify(nsid: number, slba: number, nlb: number, o: IoOptions = {}): Promise<void> {
+    check(await this.runIo(o.qid, C.lbaRange(NvmOpcode.VERIFY, nsid, slba, nlb)), `Verify nsid ${nsid} slba ${slba} nlb ${nlb}`);
+  }
+
+  /** Write Uncorrectable: reads of the blocks fail until they are written again. */
+  async writeUncorrectable(nsid: number, slba: number, nlb: number, o: IoOptions = {}): Promise<void> {
+    check(await this.runIo(o.qid, C.lbaRange(NvmOpcode.WRITE_UNCORRECTABLE, nsid, slba, nlb)), `Write Uncorrectable nsid ${nsid} slba ${slba} nlb ${nlb}`);
   }
 
   /** Dataset Management with Deallocate for `ranges` (256 per command). */
