@@ -197,7 +197,7 @@ export class Controller implements RegisterHooks {
     const r = this.result;
     r.dw0 = 0;
     r.dw1 = 0;
-    r.completesAt = this.clock.now();
+    r.completesAt = this.lastStartedAt = this.clock.now();
     let status: number;
     try {
       status = this.dispatch(ctx);
@@ -208,6 +208,9 @@ export class Controller implements RegisterHooks {
     if (status !== 0 && status !== DEFERRED) this.recordError(sqid, sqe, status);
     return status;
   }
+
+  /** When the last command started: a completion not later than this is due at once. */
+  lastStartedAt = 0;
 
   get lastResult(): Readonly<CommandResult> {
     return this.result;

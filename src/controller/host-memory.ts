@@ -33,7 +33,10 @@ export class RegionHostMemory implements HostMemory {
   write(addr: number, src: Uint8Array, srcOff: number, len: number): boolean {
     const off = this.offset(addr, len);
     if (off < 0) return false;
-    this.bytes.set(src.subarray(srcOff, srcOff + len), off);
+    const b = this.bytes;
+    // Completion entries are 16 bytes: a loop beats making a subarray for them.
+    if (len <= 32) for (let i = 0; i < len; i++) b[off + i] = src[srcOff + i]!;
+    else b.set(src.subarray(srcOff, srcOff + len), off);
     return true;
   }
 

@@ -201,7 +201,9 @@ export class QueueEngine implements QueueAdmin {
     const st = this.ctrl.execute(sq.qid, sqe, this.mover);
     if (st === DEFERRED) return;
     const r = this.ctrl.lastResult;
-    this.complete(sq.qid, cid, st, r.dw0, r.dw1, r.completesAt);
+    // Timing off (or a handler that took no time): post at once without reading the clock again.
+    if (r.completesAt <= this.ctrl.lastStartedAt) this.postNow(sq, cid, st, r.dw0, r.dw1);
+    else this.complete(sq.qid, cid, st, r.dw0, r.dw1, r.completesAt);
   }
 
   private complete(sqid: number, cid: number, st: number, dw0: number, dw1: number, due: number): void {
@@ -213,22 +215,27 @@ export class QueueEngine implements QueueAdmin {
   private post(c: Completion): void {
     const sq = this.sqs.get(c.sqid);
     if (sq === undefined) return; // its queue was deleted meanwhile
-    const cq = sq.cq;
-    if (cq.backlog.length > 0 || (cq.tail + 1) % cq.entries === cq.head) {
-      cq.backlog.push(c);
-      return;
-    }
-    this.write(cq, sq, c);
+    this.postNow(sq, c.cid, c.status, c.dw0, c.dw1);
   }
 
-  private write(cq: Cq, sq: Sq, c: Completion): void {
+  /** Posts a completion that is due, allocating only when the CQ is full and it must wait. */
+  private postNow(sq: Sq, cid: number, status: number, dw0: number, dw1: number): void {
+    const cq = sq.cq;
+    if (cq.backlog.length > 0 || (cq.tail + 1) % cq.entries === cq.head) {
+      cq.backlog.push({ sqid: sq.qid, cid, status, dw0, dw1, due: 0 });
+      return;
+    }
+    this.write(cq, sq, cid, status, dw0, dw1);
+  }
+
+  private write(cq: Cq, sq: Sq, cid: number, status: number, dw0: number, dw1: number): void {
     const v = this.cqeView;
-    v.setUint32(0, c.dw0 >>> 0, true);
-    v.setUint32(4, c.dw1 >>> 0, true);
+    v.setUint32(0, dw0 >>> 0, true);
+    v.setUint32(4, dw1 >>> 0, true);
     v.setUint16(8, sq.head, true);
     v.setUint16(10, sq.qid, true);
-    v.setUint16(12, c.cid, true);
-    v.setUint16(14, ((c.status & 0x7fff) << 1) | cq.phase, true);
+    v.setUint16(12, cid, true);
+    v.setUint16(14, ((status & 0x7fff) << 1) | cq.phase, true);
     this.memory.write(cq.base + cq.tail * CQE_SIZE, this.cqe, 0, CQE_SIZE);
     cq.tail++;
     if (cq.tail === cq.entries) {
@@ -242,7 +249,7 @@ export class QueueEngine implements QueueAdmin {
     while (cq.backlog.length > 0 && (cq.tail + 1) % cq.entries !== cq.head) {
       const c = cq.backlog.shift()!;
       const sq = this.sqs.get(c.sqid);
-      if (sq !== undefined) this.write(cq, sq, c);
+      if (sq !== undefined) this.write(cq, sq, c.cid, c.status, c.dw0, c.dw1);
     }
     this.raiseInterrupts();
   }

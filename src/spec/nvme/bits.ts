@@ -56,7 +56,8 @@ export function defineBits<const N extends string>(name: string, fields: readonl
   return Object.freeze(Object.fromEntries(fields.map((fd) => [fd.name, fd]))) as BitTable<N>;
 }
 
-const maskOf = (bits: number): number => (bits === 32 ? 0xffffffff : 2 ** bits - 1);
+// A shift, not 2 ** bits: getBits runs several times per command on the I/O path.
+const maskOf = (bits: number): number => 0xffffffff >>> (32 - bits);
 
 /** The field's value out of one dword. */
 export function getBits(dword: number, fd: BitField): number {
