@@ -7,7 +7,6 @@
 //                 staging and a promise per command);
 //   worker        the same with the device in a worker thread (plus the cross-thread doorbells
 //                 and interrupts over a SharedArrayBuffer).
-import { pathToFileURL } from 'node:url';
 import { MemoryStore } from '../src/media/index.js';
 import { ConventionalNamespace } from '../src/controller/index.js';
 import { NvmeHost } from '../src/host/index.js';
@@ -15,7 +14,7 @@ import { InProcessTransport } from '../src/transport/index.js';
 import { NvmOpcode, SQE_SIZE } from '../src/spec/index.js';
 import { NVME_DEVICE_MODULE, createNvmeDevice, parseNvmeDevice } from '../src/server/index.js';
 import { measure, xorshift32, type Measurement } from './lib/measure.js';
-import { type Out, TablePrinter, environmentPairs, fmtFixed, fmtInt, fmtRatio, printPairs, secondsOption } from './lib/report.js';
+import { type Out, TablePrinter, environmentPairs, fmtFixed, fmtInt, fmtRatio, printPairs, benchMain } from './lib/report.js';
 import { DATA_AT, RawHost } from './lib/raw-host.js';
 
 const BLOCK = 4096;
@@ -198,19 +197,4 @@ function limits(rows: readonly BenchRow[]): string[] {
   ];
 }
 
-function isMain(): boolean {
-  const entry = process.argv[1];
-  return entry !== undefined && import.meta.url === pathToFileURL(entry).href;
-}
-
-if (isMain()) {
-  try {
-    const argv = process.argv.slice(2);
-    const unknown = argv.filter((a, i) => !(a === '--no-worker' || a === '--seconds' || a.startsWith('--seconds=') || argv[i - 1] === '--seconds'));
-    if (unknown.length > 0) throw new RangeError(`unknown argument ${unknown[0]}: allowed --seconds N, --no-worker`);
-    await runControllerBench({ seconds: secondsOption(argv, process.env, 'OCSSD_BENCH_SECONDS', 2), worker: !argv.includes('--no-worker') });
-  } catch (e) {
-    console.error(`controller bench: ${e instanceof RangeError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    process.exitCode = 1;
-  }
-}
+await benchMain(import.meta.url, 'controller bench', ['--no-worker'], (seconds, on) => runControllerBench({ seconds, worker: !on.has('--no-worker') }));

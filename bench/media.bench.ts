@@ -8,7 +8,6 @@
 import { closeSync, ftruncateSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   Geometry,
   MEDIA_STATUS_NAMES,
@@ -21,7 +20,7 @@ import {
   type NandMedia,
 } from '../src/media/index.js';
 import { type Measurement, measure, timeOnce, xorshift32 } from './lib/measure.js';
-import { type Out, TablePrinter, environmentPairs, fmtBytes, fmtFixed, fmtInt, fmtMs, fmtRatio, freeBytes, printPairs, secondsOption } from './lib/report.js';
+import { type Out, TablePrinter, environmentPairs, fmtBytes, fmtFixed, fmtInt, fmtMs, fmtRatio, freeBytes, printPairs, benchMain } from './lib/report.js';
 import { Scratch, yieldToEventLoop } from './lib/scratch.js';
 
 /** The benchmarked device: 8 PUs x 64 chunks of 4 MiB = 2 GiB, sparse. */
@@ -476,21 +475,4 @@ async function benchImage(g: Geometry, tmpRoot: string, out: Out): Promise<Image
 
 // ---- command line ----
 
-function isMain(): boolean {
-  const entry = process.argv[1];
-  return entry !== undefined && import.meta.url === pathToFileURL(entry).href;
-}
-
-if (isMain()) {
-  try {
-    const argv = process.argv.slice(2);
-    const unknown = argv.filter((a, i) => !(a === '--skip-image' || a === '--seconds' || a.startsWith('--seconds=') || argv[i - 1] === '--seconds'));
-    if (unknown.length > 0) throw new RangeError(`unknown argument ${unknown[0]}: allowed --seconds N, --skip-image`);
-    const seconds = secondsOption(argv, process.env, 'OCSSD_BENCH_SECONDS', 2);
-    await runMediaBench({ seconds, image: argv.includes('--skip-image') ? false : undefined });
-  } catch (e) {
-    // A usage error is the user's; anything else is the bench's, with its stack.
-    console.error(`media bench: ${e instanceof RangeError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    process.exitCode = 1;
-  }
-}
+await benchMain(import.meta.url, 'media bench', ['--skip-image'], (seconds, on) => runMediaBench({ seconds, image: on.has('--skip-image') ? false : undefined }));

@@ -1,6 +1,7 @@
 // Printing for the benchmarks: aligned tables that stream row by row, number formats, the
 // machine description every report starts with, and the common command-line options.
 import { statfsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { cpus, freemem, platform, arch, release, totalmem } from 'node:os';
 
 export type Out = (line: string) => void;
@@ -108,4 +109,24 @@ export function secondsOption(argv: readonly string[], env: NodeJS.ProcessEnv, e
   const v = Number(raw);
   if (!Number.isFinite(v) || v <= 0 || v > 3600) throw new RangeError(`${from} = ${raw}: allowed a number of seconds > 0 and <= 3600`);
   return v;
+}
+
+/**
+ * Runs a bench's main when its module is the process entry: checks the arguments (`--seconds N`
+ * plus the given switches), calls `main` with the seconds and the switches present, and turns
+ * a failure into a message and exit code 1 (a usage error is the user's; anything else the
+ * bench's, with its stack).
+ */
+export async function benchMain(moduleUrl: string, name: string, switches: readonly string[], main: (seconds: number, on: ReadonlySet<string>) => Promise<unknown>): Promise<void> {
+  const entry = process.argv[1];
+  if (entry === undefined || moduleUrl !== pathToFileURL(entry).href) return;
+  try {
+    const argv = process.argv.slice(2);
+    const unknown = argv.filter((a, i) => !(switches.includes(a) || a === '--seconds' || a.startsWith('--seconds=') || argv[i - 1] === '--seconds'));
+    if (unknown.length > 0) throw new RangeError(`unknown argument ${unknown[0]}: allowed --seconds N${switches.map((s) => `, ${s}`).join('')}`);
+    await main(secondsOption(argv, process.env, 'OCSSD_BENCH_SECONDS', 2), new Set(argv.filter((a) => switches.includes(a))));
+  } catch (e) {
+    console.error(`${name}: ${e instanceof RangeError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    process.exitCode = 1;
+  }
 }
