@@ -1,15 +1,18 @@
-// The device the transport and host tests drive: a Controller (the real admin command set) with
-// one or more conventional namespaces over MemoryStores and a QueueEngine, built by a DeviceFactory so the same module
-// serves the same-thread mode (imported) and the worker mode (imported by URL in the worker).
+// The device the transport and host tests drive: a Controller (the real admin and NVM command
+// sets) with one or more conventional namespaces over MemoryStores and a QueueEngine, built by a
+// DeviceFactory so the same module serves the same-thread mode (imported) and the worker mode
+// (imported by URL in the worker). Test-only additions: vendor admin commands, and an optional
+// latency added to every I/O command's completion time.
 import { writeFileSync } from 'node:fs';
 import { MemoryStore, VirtualClock } from '../../../src/media/index.js';
-import { CommandTable, DEFERRED, type CommandSet } from '../../../src/controller/command.js';
+import { CommandTable, DEFERRED, type CommandDef, type CommandSet } from '../../../src/controller/command.js';
 import { Controller } from '../../../src/controller/controller.js';
 import { Direction } from '../../../src/controller/data-mover.js';
 import { QueueEngine } from '../../../src/controller/queue-engine.js';
 import type { DeviceEnvironment, InProcessDevice } from '../../../src/transport/index.js';
 import { ADMIN_COMMANDS } from '../../../src/controller/commands/admin.js';
-import { TOY_IO, ToyNamespace } from './toy-commands.js';
+import { ConventionalNamespace, NVM_COMMANDS } from '../../../src/controller/index.js';
+import { regionOf, lbaFormats } from '../../../src/controller/conventional-region.js';
 
 export interface TestDeviceArgs {
   /** Logical blocks per namespace (default 8192). */
@@ -98,16 +101,24 @@ export function createTestDevice(args: TestDeviceArgs, env: DeviceEnvironment): 
   const lbaSize = args.lbaSize ?? 512;
   const blocks = args.blocks ?? 8192;
   const clock = args.virtualClock === true ? new VirtualClock() : undefined;
+  const io = ioTable(args.latencyNs ?? 0);
   const ctrl = new Controller({
     ...(clock !== undefined ? { clock } : {}),
     admin: [ADMIN_COMMANDS, testVendor()],
-    io: new CommandTable('io', [TOY_IO]),
-    config: { mqes: args.mqes ?? 0x7ff, maxIoQueues: args.maxIoQueues ?? 63, ...(args.mdts !== undefined ? { mdts: args.mdts } : {}) },
+    io,
+    config: { vwc: true, mqes: args.mqes ?? 0x7ff, maxIoQueues: args.maxIoQueues ?? 63, ...(args.mdts !== undefined ? { mdts: args.mdts } : {}) },
     log: () => {},
   });
-  const namespaces: ToyNamespace[] = [];
+  let flushes = 0;
+  const namespaces: ConventionalNamespace[] = [];
   for (let nsid = 1; nsid <= (args.namespaces ?? 1); nsid++) {
-    const ns = new ToyNamespace(nsid, new MemoryStore(blocks * lbaSize), lbaSize, args.latencyNs ?? 0);
+    const { bytes, lbaIndex } = regionFor(blocks, lbaSize);
+    const ns = new ConventionalNamespace({ nsid, store: new MemoryStore(bytes), offset: 0, bytes, nlbaf: lbaIndex + 1, lbaIndex, serial: 'OCSSD0001', io, ownsStore: true });
+    const flush = ns.flush.bind(ns);
+    ns.flush = () => {
+      flushes++;
+      flush();
+    };
     namespaces.push(ns);
     ctrl.attachNamespace(ns);
   }
@@ -117,11 +128,42 @@ export function createTestDevice(args: TestDeviceArgs, env: DeviceEnvironment): 
     ...(clock !== undefined ? { advance: (t: number) => clock.advanceTo(t) } : {}),
     close() {
       if (args.failClose === true) throw new Error('the test device could not flush');
-      const flushed = namespaces.reduce((n, ns) => n + ns.flushes, 0);
+      const flushed = flushes;
       ctrl.close();
       if (args.closeMarker !== undefined) writeFileSync(args.closeMarker, JSON.stringify({ closed: true, flushed }));
     },
   };
+}
+
+/** Region bytes for exactly `blocks` blocks of `lbaSize` (512 B x 2^k) after the header and block state. */
+function regionFor(blocks: number, lbaSize: number): { bytes: number; lbaIndex: number } {
+  const lbaIndex = Math.log2(lbaSize / 512);
+  if (!Number.isInteger(lbaIndex) || lbaIndex < 0) throw new RangeError(`lbaSize ${lbaSize}: allowed 512 x 2^k`);
+  const formats = lbaFormats(lbaIndex + 1, 0);
+  let state = 0;
+  for (;;) {
+    const bytes = blocks * lbaSize + state;
+    const r = regionOf(0, bytes, lbaIndex + 1, 0, formats);
+    if (r.stateBytes === state) return { bytes, lbaIndex };
+    state = r.stateBytes;
+  }
+}
+
+/** The NVM command set, with `latencyNs` added to each command's completion time. */
+function ioTable(latencyNs: number): CommandTable {
+  if (latencyNs === 0) return new CommandTable('io', [NVM_COMMANDS as CommandSet]);
+  const slow: CommandSet = {
+    ...(NVM_COMMANDS as CommandSet),
+    commands: NVM_COMMANDS.commands.map((d) => ({
+      ...(d as CommandDef),
+      handler: (ctx) => {
+        const st = (d.handler as CommandDef['handler'])(ctx);
+        ctx.result.completesAt += latencyNs;
+        return st;
+      },
+    })),
+  };
+  return new CommandTable('io', [slow]);
 }
 
 /** A factory that fails, for the worker's error path. */

@@ -32,7 +32,7 @@ test('worker: close() shuts the device down cleanly and it closes its controller
   await host.flush(1);
   assert.equal(existsSync(marker), false);
   await host.close();
-  // Two flushes: the Flush command, and the one CC.SHN asks for at shutdown.
+  // Two flushes (the device has a volatile write cache): the Flush command, and the one CC.SHN asks for at shutdown.
   assert.deepEqual(JSON.parse(readFileSync(marker, 'utf8')), { closed: true, flushed: 2 });
 });
 
