@@ -29,5 +29,10 @@ export interface Namespace {
    * cryptographic). Returns 0 or a status (Invalid Format when the format is not offered).
    */
   format?(lbaf: number, ses: number): number;
+  /**
+   * Fills the 4096-byte Open-Channel identity returned by admin 0xE2 (the 1.2 Device
+   * Identification or the 2.0 Geometry); `buf` arrives zeroed. Only OCSSD namespaces have it.
+   */
+  ocssdIdentity?(buf: Uint8Array): void;
   close(): void;
 }

@@ -8,3 +8,4 @@ export { NvmeStatusError, CommandAbortedError, NvmeTimeoutError, ControllerState
 export { decodeIdentifyController, decodeIdentifyNamespace, decodeNsidList, type IdentifyController, type IdentifyNamespace, type LbaFormat } from './identify.js';
 export * as nvmeCommands from './commands.js';
 export { NSID_ALL, type LogPageRequest, type SetFeatureOptions, type RwFlags } from './commands.js';
+export { type BlockVolume, VolumeRangeError, checkVolumeRange } from './block-volume.js';
