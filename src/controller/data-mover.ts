@@ -22,4 +22,11 @@ export interface DataMover {
   prepareMeta(sqe: SqeView, length: number, dir: Direction): number;
   metaToHost(src: Uint8Array, srcOff: number, at: number, len: number): number;
   metaFromHost(dst: Uint8Array, dstOff: number, at: number, len: number): number;
+  /**
+   * Reads `len` bytes at host address `addr` (a PPA / LBA list named by CDW10-11). Only
+   * memory-based transports (PCIe-like) have it; over a fabric the controller cannot reach host
+   * memory, so a command set that needs a list takes it from the command's data instead
+   * (specs.md 2.8). Returns 0 or Data Transfer Error.
+   */
+  readonly fromHostAddress?: (addr: number, dst: Uint8Array, dstOff: number, len: number) => number;
 }

@@ -213,6 +213,9 @@ export class HostDataMover implements DataMover {
     return st;
   }
 
+  readonly fromHostAddress = (addr: number, dst: Uint8Array, dstOff: number, len: number): number =>
+    this.memory.read(addr, dst, dstOff, len) ? 0 : S.DATA_TRANSFER_ERROR;
+
   toHost(src: Uint8Array, srcOff: number, at: number, len: number): number {
     return this.data.copy(this.memory, src, srcOff, at, len, true);
   }
