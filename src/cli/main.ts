@@ -1,7 +1,15 @@
-// The `ocssd` command line. Sub-commands talk to a running server through its control API
-// (once it exists); `serve` runs one.
+// The `ocssd` command line. `serve` runs a server; the other sub-commands (lnvm, lsblk, status)
+// talk to a running one through its control API; `probe` builds a device in-process.
 import { Command, CommanderError } from 'commander';
-import { DeviceOptionError, NVME_DEVICE_OPTIONS, describeDevice, describeOptions, describeProbe, openDefaultDevice, parseNvmeDevice, probeNvmeDevice } from '../server/index.js';
+import { DeviceOptionError, NVME_DEVICE_OPTIONS, describeOptions, describeProbe, parseNvmeDevice, probeNvmeDevice } from '../server/index.js';
+import { ClientError } from './client.js';
+import { addServeCommand } from './serve.js';
+import { addStatusCommands } from './status.js';
+
+/** QEMU spells it `-device`; commander wants `--device`. */
+function qemuSpelling(argv: readonly string[]): string[] {
+  return argv.map((a) => (a === '-device' ? '--device' : a.startsWith('-device=') ? `--device=${a.slice(8)}` : a));
+}
 
 export async function run(argv: readonly string[], out: (line: string) => void = console.log): Promise<number> {
   const program = new Command('ocssd')
@@ -10,19 +18,8 @@ export async function run(argv: readonly string[], out: (line: string) => void =
     .exitOverride()
     .configureOutput({ writeOut: (s) => out(s.trimEnd()), writeErr: (s) => process.stderr.write(s) });
 
-  program
-    .command('serve')
-    .description('serve the default device (the seed tutorial\'s OCSSD 1.2 geometry on ./data/blknvme); for now it opens the media, prints what it would serve and exits')
-    .option('--data-dir <dir>', 'where the device image lives', 'data')
-    .action((opts: { dataDir: string }) => {
-      const device = openDefaultDevice(opts.dataDir);
-      try {
-        for (const line of describeDevice(device)) out(line);
-        out('The NVMe controller, NVMe/TCP target and NBD exports arrive with the next issues; nothing is listening yet.');
-      } finally {
-        device.media.close();
-      }
-    });
+  addServeCommand(program, out);
+  addStatusCommands(program, out);
 
   program
     .command('probe')
@@ -36,7 +33,7 @@ export async function run(argv: readonly string[], out: (line: string) => void =
     });
 
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(qemuSpelling(argv), { from: 'user' });
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
@@ -44,7 +41,7 @@ export async function run(argv: readonly string[], out: (line: string) => void =
       process.stderr.write(`ocssd: ${e.message}\n`);
       return 2;
     }
-    process.stderr.write(`ocssd: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`ocssd: ${e instanceof ClientError || !(e instanceof Error) ? String(e instanceof Error ? e.message : e) : e.message}\n`);
     return 1;
   }
 }

@@ -4,7 +4,8 @@
 // argument is plain data, so worker mode can import it by URL (NVME_DEVICE_MODULE).
 import { resolve } from 'node:path';
 import { type ByteStore, FileStore, MemoryStore } from '../media/index.js';
-import { ADMIN_COMMANDS, ConventionalNamespace, Controller, NVM_IO, QueueEngine } from '../controller/index.js';
+import { ADMIN_COMMANDS, ConventionalNamespace, NVM_IO } from '../controller/index.js';
+import { type DeviceBlueprint, inProcessDevice } from './blueprint.js';
 import type { DeviceEnvironment, InProcessDevice } from '../transport/index.js';
 import { type OptionSpec, type OptionValues, formatSize, optionError, parseDeviceLine } from './device-options.js';
 
@@ -94,33 +95,36 @@ export function nvmeDeviceConfig(v: OptionValues): NvmeDeviceConfig {
 /** This module's URL, for InProcessTransport.worker({ module: NVME_DEVICE_MODULE, exportName: 'createNvmeDevice' }). */
 export const NVME_DEVICE_MODULE = new URL(import.meta.url);
 
-/** Builds the device over the transport's host memory (a DeviceFactory). */
-export function createNvmeDevice(config: NvmeDeviceConfig, env: DeviceEnvironment): InProcessDevice {
+/** The namespaces and controller options of a conventional device over its image. */
+export function conventionalBlueprint(config: NvmeDeviceConfig): DeviceBlueprint {
   const store: ByteStore = config.drive === undefined ? new MemoryStore(config.size) : FileStore.openOrCreate(config.drive, config.size);
-  const ctrl = new Controller({
-    admin: [ADMIN_COMMANDS],
-    io: NVM_IO,
-    config: { serial: config.serial, mdts: config.mdts, maxIoQueues: config.queues - 1, mqes: config.entries, vwc: config.vwc, sgl: config.sgl },
-  });
+  const namespaces: ConventionalNamespace[] = [];
   try {
     let offset = 0;
     config.namespaceBytes.forEach((bytes, i) => {
       if (offset + bytes > store.size) optionError('ns_sizes', config.namespaceBytes, `the drive holds ${formatSize(store.size)}`);
-      ctrl.attachNamespace(
-        new ConventionalNamespace({ nsid: i + 1, store, offset, bytes, nlbaf: config.nlbaf, lbaIndex: config.lbaIndex, ms: config.meta, extended: config.extended, serial: config.serial }),
-      );
+      namespaces.push(new ConventionalNamespace({ nsid: i + 1, store, offset, bytes, nlbaf: config.nlbaf, lbaIndex: config.lbaIndex, ms: config.meta, extended: config.extended, serial: config.serial }));
       offset += bytes;
     });
   } catch (e) {
     store.close();
     throw e;
   }
-  const engine = new QueueEngine(ctrl, { memory: env.memory, onInterrupt: env.onInterrupt });
   return {
-    engine,
+    controller: {
+      admin: [ADMIN_COMMANDS],
+      io: NVM_IO,
+      config: { serial: config.serial, mdts: config.mdts, maxIoQueues: config.queues - 1, mqes: config.entries, vwc: config.vwc, sgl: config.sgl },
+    },
+    namespaces,
     close() {
-      ctrl.close();
+      for (const ns of namespaces) ns.close();
       store.close();
     },
   };
+}
+
+/** Builds the device over the transport's host memory (a DeviceFactory). */
+export function createNvmeDevice(config: NvmeDeviceConfig, env: DeviceEnvironment): InProcessDevice {
+  return inProcessDevice(conventionalBlueprint(config), env, true);
 }
