@@ -5,6 +5,7 @@ import { DeviceOptionError, NVME_DEVICE_OPTIONS, describeOptions, describeProbe,
 import { ClientError } from './client.js';
 import { addServeCommand } from './serve.js';
 import { addStatusCommands } from './status.js';
+import { addLnvmCommands } from './lnvm.js';
 
 /** QEMU spells it `-device`; commander wants `--device`. */
 function qemuSpelling(argv: readonly string[]): string[] {
@@ -20,6 +21,7 @@ export async function run(argv: readonly string[], out: (line: string) => void =
 
   addServeCommand(program, out);
   addStatusCommands(program, out);
+  addLnvmCommands(program, out);
 
   program
     .command('probe')

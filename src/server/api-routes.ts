@@ -2,6 +2,7 @@
 // through the server's own host attachment, as a kernel would through its driver.
 import { ApiError, type Route } from './control-api.js';
 import type { OcssdServer } from './ocssd-server.js';
+import { lightnvmRoutes } from './lightnvm.js';
 
 export const API_VERSION = 1;
 
@@ -42,6 +43,7 @@ export function apiRoutes(server: OcssdServer): Route[] {
         return { stopping: true };
       },
     },
+    ...lightnvmRoutes(server),
   ];
   const describe = () => routes.map((r) => ({ method: r.method, path: r.path, summary: r.summary }));
   return routes;
