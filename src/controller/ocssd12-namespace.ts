@@ -115,6 +115,8 @@ export class Ocssd12Namespace implements BlockNamespace {
 
   /** Write-error injection counter (sectors written since the last injected failure). */
   errWriteCounter = 0;
+  /** Emulated time (ns) the last execute* call's media work completes (the timing model's answer). */
+  completesAt = 0;
 
   private readonly bbt: Ocssd12BbtStore | undefined;
   private readonly log: (line: string) => void;
@@ -268,11 +270,13 @@ export class Ocssd12Namespace implements BlockNamespace {
     if (st === 0 && withOob) st = data.metaFromHost(this.oob, 0, 0, n * sos);
     if (st !== 0) return st;
     const oob = withOob && sos > 0 ? this.oob : undefined;
+    this.completesAt = 0;
     for (let i = 0; i < n; ) {
       const run = this.runAt(i, n);
       const c = this.chunkOf[i]!;
       const s = this.sectorOf[i]!;
       let op = this.media.program(c, s, run, this.data, i * ss, oob, i * sos);
+      if (op.completesAt > this.completesAt) this.completesAt = op.completesAt;
       let done = op.status === MediaStatus.OK ? run : op.done;
       // A random-write chunk refuses the whole run when one sector is not erased: write the clean part before it.
       if (op.status === MediaStatus.NOT_ERASED && done > 0) {
@@ -298,9 +302,11 @@ export class Ocssd12Namespace implements BlockNamespace {
     const sos = g.oobSize;
     const oob = withOob && sos > 0 ? this.oob : undefined;
     let first = 0;
+    this.completesAt = 0;
     for (let i = 0; i < n; ) {
       const run = this.runAt(i, n);
       const op = this.media.read(this.chunkOf[i]!, this.sectorOf[i]!, run, this.data, i * ss, oob, i * sos);
+      if (op.completesAt > this.completesAt) this.completesAt = op.completesAt;
       if (op.status === MediaStatus.OK) {
         i += run;
         continue;
@@ -337,13 +343,19 @@ export class Ocssd12Namespace implements BlockNamespace {
   executeErase(n: number, planeMode: number, bitmap: Bitmap64): number {
     const g = this.media.geometry;
     let first = 0;
+    this.completesAt = 0;
     for (let i = 0; i < n; i++) {
       const c = this.chunkOf[i]!;
       const planes = planeMode === Ocssd12PlaneAccess.SINGLE ? 1 : g.planes;
       const base = planeMode === Ocssd12PlaneAccess.SINGLE ? c : c - (c % g.planes);
       for (let p = 0; p < planes; p++) {
         const chunk = base + p;
-        const st = this.media.badMark(chunk) !== Ocssd12BbtEntry.GOOD ? E.BAD_BLOCK : eraseStatus(this.media.erase(chunk).status);
+        let st: number = E.BAD_BLOCK;
+        if (this.media.badMark(chunk) === Ocssd12BbtEntry.GOOD) {
+          const op = this.media.erase(chunk);
+          if (op.completesAt > this.completesAt) this.completesAt = op.completesAt;
+          st = eraseStatus(op.status);
+        }
         if (st !== 0) {
           bitmap.set(i);
           if (first === 0) first = st;

@@ -69,7 +69,10 @@ export function createOcssd12Controller(c: Ocssd12DeviceConfig, o: Ocssd12BuildO
         media = openMedia({ kind: 'memory' }, { geometry: l.geometry, chunkType: ChunkType.RANDOM, endurance: 0 });
       } else {
         const statePath = c.metadataPath !== undefined ? perNamespacePath(c.metadataPath, l.nsid, c.namespaces) : c.namespaces === 1 ? `${c.drive}.ocssd` : `${c.drive}.ns${l.nsid}.ocssd`;
-        media = openMedia({ kind: 'file', path: c.drive, statePath, dataOffset: l.offset }, { geometry: l.geometry, chunkType: ChunkType.RANDOM, endurance: 0 });
+        // A new image: random-write chunks (erase before write, any page order, as the original)
+        // that never wear out (the original had no wear). An existing one keeps what it recorded.
+        const fresh = !existsSync(statePath);
+        media = openMedia({ kind: 'file', path: c.drive, statePath, dataOffset: l.offset }, { geometry: l.geometry, ...(fresh ? { chunkType: ChunkType.RANDOM, endurance: 0 } : {}) });
       }
       try {
         ctrl.attachNamespace(

@@ -90,6 +90,12 @@ function epilogue(ctx: { result: { dw0: number; dw1: number } }, st: number): nu
   return st;
 }
 
+/** The completion waits for the media work the timing model priced (no earlier than the start). */
+function timed(ctx: IoContext, ns: Ocssd12Namespace, st: number): number {
+  if (ns.completesAt > ctx.result.completesAt) ctx.result.completesAt = ns.completesAt;
+  return epilogue(ctx, st);
+}
+
 function erase(ctx: IoContext): number {
   const ns = ctx.ns as Ocssd12Namespace;
   const cdw12 = ctx.sqe.cdw12;
@@ -100,8 +106,9 @@ function erase(ctx: IoContext): number {
     BITMAP.clear();
     return epilogue(ctx, E.INVALID_FIELD);
   }
+  ns.completesAt = 0;
   const st = prologue(ctx, ns, 'erase', n, mode) || ns.executeErase(n, mode, BITMAP);
-  return epilogue(ctx, st);
+  return timed(ctx, ns, st);
 }
 
 function pwrite(ctx: IoContext): number {
@@ -109,6 +116,7 @@ function pwrite(ctx: IoContext): number {
   const cdw12 = ctx.sqe.cdw12;
   const n = nlbOf(cdw12);
   const g = ns.media.geometry;
+  ns.completesAt = 0;
   let st = prologue(ctx, ns, 'write', n, controlOf(cdw12) & 0x3);
   // Host-based FTL mode (DOM bit 0 clear): the smallest write is one page on every plane.
   if (st === 0 && (ns.settings.dom & 1) === 0 && n < g.sectorsPerPage * g.planes) st = E.INVALID_FIELD;
@@ -117,7 +125,7 @@ function pwrite(ctx: IoContext): number {
   if (st === 0 && withOob) st = ctx.data.prepareMeta(ctx.sqe, n * g.oobSize, Direction.FROM_HOST);
   if (st === 0) st = ns.executeWrite(ctx.data, n, withOob, BITMAP);
   if (st === 0 || st === E.FAIL_WRITE) countIo(ctx, n * g.sectorSize, true);
-  return epilogue(ctx, st);
+  return timed(ctx, ns, st);
 }
 
 function pread(ctx: IoContext): number {
@@ -125,6 +133,7 @@ function pread(ctx: IoContext): number {
   const cdw12 = ctx.sqe.cdw12;
   const n = nlbOf(cdw12);
   const g = ns.media.geometry;
+  ns.completesAt = 0;
   let st = prologue(ctx, ns, 'read', n, controlOf(cdw12) & 0x3);
   const withOob = ctx.sqe.mptr !== 0 && g.oobSize > 0;
   if (st === 0) st = ctx.data.prepare(ctx.sqe, n * g.sectorSize, Direction.TO_HOST);
@@ -134,7 +143,7 @@ function pread(ctx: IoContext): number {
     countIo(ctx, n * g.sectorSize, false);
     if (st === E.FAIL_ECC) ctx.ctrl.smart.mediaErrors++;
   }
-  return epilogue(ctx, st);
+  return timed(ctx, ns, st);
 }
 
 function countIo(ctx: IoContext, bytes: number, write: boolean): void {
