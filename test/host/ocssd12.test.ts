@@ -242,3 +242,20 @@ test('worker mode: the device runs in its own thread and PPA lists still reach i
   const r = await dev.read(page, { oob: true });
   assert.deepEqual([r.status, r.data, r.oob], [0, data, oob]);
 });
+
+test('quad-plane device: mpos, quad erase of all four planes; ll2pmode=1 sets DOM and lifts the one-page minimum', async (t) => {
+  const { dev, host } = await attach12(t, 'nvme,lver=1,lnum_pln=4,lnum_lun=1,lsecs_per_pg=1,lnum_blk=2,lpgs_per_blk=4,ll2pmode=1,size=8M');
+  assert.deepEqual([dev.identity.numPln, dev.identity.mpos, dev.identity.dom], [4, 0x40404, 1]);
+  const one = sectors(4096, 1, 1);
+  assert.equal((await dev.write([dev.ppa({ blk: 1, pln: 3, pg: 2 })], one)).status, 0, 'one sector, less than a 4-plane page: fine in hybrid mode');
+  const page = dev.pagePpas(0, 0, 1, 0);
+  assert.equal((await dev.write(page, sectors(4096, 4, 2), { planeMode: 2 })).status, 0);
+  assert.equal((await dev.erase([dev.ppa({ blk: 1 })], { planeMode: 1 })).status, INVALID_FIELD, 'dual on a quad-plane device');
+  assert.equal((await dev.erase([dev.ppa({ blk: 1 })], { planeMode: 2 })).status, 0);
+  const r = await dev.read([...page, dev.ppa({ blk: 1, pln: 3, pg: 2 })]);
+  assert.deepEqual([r.status, r.bitmap], [Ocssd12Status.EMPTY_PAGE, 0b11111n]);
+  const ns = await host.identifyNamespace(1);
+  assert.deepEqual(ns.lbaFormats.map((f) => 2 ** f.lbads), [512, 1024, 2048, 4096, 8192]);
+  assert.equal(ns.formatIndex, 3);
+  await assert.rejects(host.passthrough('admin', { opc: 0x80, nsid: 1, cdw10: 0 }).then((c) => (c.status === 0 ? undefined : Promise.reject(new Error(`status 0x${c.status.toString(16)}`)))), /status 0x410a/, 'Format NVM is not offered: Invalid Format');
+});
