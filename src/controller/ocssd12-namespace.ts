@@ -446,14 +446,14 @@ export class Ocssd12Namespace implements BlockNamespace {
 
   readBlocks(data: DataMover, slba: number, nlb: number): number {
     if (this.anyUncorrectable(slba, nlb)) return NvmStatus.UNRECOVERED_READ_ERROR;
-    return this.eachPiece(slba, nlb, (buf, done, n) => {
+    return this.eachPiece(nlb, (buf, done, n) => {
       this.media.dataStore.read(buf, (slba + done) * this.lbaSize, 0, n * this.lbaSize);
       return data.toHost(buf, 0, done * this.lbaSize, n * this.lbaSize);
     });
   }
 
   writeBlocks(data: DataMover, slba: number, nlb: number): number {
-    const st = this.eachPiece(slba, nlb, (buf, done, n) => {
+    const st = this.eachPiece(nlb, (buf, done, n) => {
       const s = data.fromHost(buf, 0, done * this.lbaSize, n * this.lbaSize);
       if (s === 0) this.media.dataStore.write(buf, (slba + done) * this.lbaSize, 0, n * this.lbaSize);
       return s;
@@ -465,7 +465,7 @@ export class Ocssd12Namespace implements BlockNamespace {
   compareBlocks(data: DataMover, slba: number, nlb: number): number {
     if (this.anyUncorrectable(slba, nlb)) return NvmStatus.UNRECOVERED_READ_ERROR;
     const ls = this.lbaSize;
-    return this.eachPiece(slba, nlb, (buf, done, n, half) => {
+    return this.eachPiece(nlb, (buf, done, n, half) => {
       const s = data.fromHost(buf, half, done * ls, n * ls);
       if (s !== 0) return s;
       this.media.dataStore.read(buf, (slba + done) * ls, 0, n * ls);
@@ -561,8 +561,7 @@ export class Ocssd12Namespace implements BlockNamespace {
   }
 
   /** Runs `op` over pieces of a plain transfer, each at most CHUNK_BYTES; `half` is where a second buffer of the same size starts. */
-  private eachPiece(slba: number, nlb: number, op: (buf: Uint8Array, done: number, n: number, half: number) => number): number {
-    void slba;
+  private eachPiece(nlb: number, op: (buf: Uint8Array, done: number, n: number, half: number) => number): number {
     const ls = this.lbaSize;
     const k = Math.max(1, Math.min(nlb, Math.floor(CHUNK_BYTES / ls)));
     if (this.plain.length < 2 * k * ls) this.plain = new Uint8Array(2 * k * ls);

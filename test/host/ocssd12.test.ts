@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Ocssd12Status, NvmOpcode } from '../../src/spec/index.js';
-import { Ocssd12Device, nvmeCommands as C } from '../../src/host/index.js';
+import { Ocssd12Device, nvmeCommands as C, ocssd12StatusName } from '../../src/host/index.js';
 import { SMALL, TUTORIAL, attach12, oobBytes, sectors } from './ocssd12-helpers.js';
 import { tempDir } from '../media/helpers.js';
 
@@ -258,4 +258,19 @@ test('quad-plane device: mpos, quad erase of all four planes; ll2pmode=1 sets DO
   assert.deepEqual(ns.lbaFormats.map((f) => 2 ** f.lbads), [512, 1024, 2048, 4096, 8192]);
   assert.equal(ns.formatIndex, 3);
   await assert.rejects(host.passthrough('admin', { opc: 0x80, nsid: 1, cdw10: 0 }).then((c) => (c.status === 0 ? undefined : Promise.reject(new Error(`status 0x${c.status.toString(16)}`)))), /status 0x410a/, 'Format NVM is not offered: Invalid Format');
+});
+
+test('admin error paths: identity and BBT of a namespace that is not there, a PPA list the device cannot read, a bad Set BBT address', async (t) => {
+  const { dev, host } = await attach12(t, SMALL);
+  const id = await host.passthrough('admin', { opc: 0xe2, nsid: 9 }, { dataInLength: 4096 });
+  assert.equal(id.status, 0x400b);
+  assert.equal((await host.passthrough('admin', { opc: 0xf2, nsid: 2 }, { dataInLength: 72 })).status, 0x400b);
+  // NLB = 1: CDW10-11 is a list address, here outside host memory.
+  const unreadable = await host.passthrough('io', { opc: 0x92, nsid: 1, cdw10: 0, cdw11: 0x7fff, cdw12: 1 }, { dataInLength: 8192 });
+  assert.equal(unreadable.status, 0x0004, 'Data Transfer Error');
+  const set = await dev.setBbt([dev.ppa({ blk: 1 }), 1n << 30n], 2);
+  assert.deepEqual([set.status, set.bitmap], [0x4080, 0b10n]);
+  assert.equal((await dev.getBbt(0, 0)).entries[2], 0, 'all or nothing: the good PPA was not marked either');
+  assert.equal(ocssd12StatusName(Ocssd12Status.EMPTY_PAGE), 'Empty Page');
+  assert.match(ocssd12StatusName(0x4002), /^Invalid Field in Command/);
 });
