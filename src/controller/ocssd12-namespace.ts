@@ -8,7 +8,7 @@
 // plain LBA i and the PPA whose linear index is i name the same bytes. NSZE (ns_blks) is larger
 // than what PPAs reach; the rest is plain-LBA only. Chunks are RANDOM-type media chunks: like the
 // original, a sector must be erased before it is written, but pages need not go in order.
-import { MediaStatus, type NandMedia } from '../media/index.js';
+import { ImmediateTiming, MediaStatus, type NandMedia } from '../media/index.js';
 import {
   IDENTIFY_NAMESPACE,
   LBA_FORMAT,
@@ -115,8 +115,13 @@ export class Ocssd12Namespace implements BlockNamespace {
 
   /** Write-error injection counter (sectors written since the last injected failure). */
   errWriteCounter = 0;
-  /** Emulated time (ns) the last execute* call's media work completes (the timing model's answer). */
+  /** Emulated time (ns) the last execute* call's media work completes (the timing model's answer), on the media's clock. */
   completesAt = 0;
+
+  /** A timing model prices media work (else every operation completes at once). */
+  get timed(): boolean {
+    return !(this.media.timing instanceof ImmediateTiming);
+  }
 
   private readonly bbt: Ocssd12BbtStore | undefined;
   private readonly log: (line: string) => void;

@@ -90,9 +90,13 @@ function epilogue(ctx: { result: { dw0: number; dw1: number } }, st: number): nu
   return st;
 }
 
-/** The completion waits for the media work the timing model priced (no earlier than the start). */
+/**
+ * The completion waits for the media work a timing model priced. With no timing model (the
+ * default) there is nothing to wait for; with one, the media and the controller share a clock
+ * (createOcssd12Controller sees to it), so the media's completion time is the command's.
+ */
 function timed(ctx: IoContext, ns: Ocssd12Namespace, st: number): number {
-  if (ns.completesAt > ctx.result.completesAt) ctx.result.completesAt = ns.completesAt;
+  if (ns.timed && ns.completesAt > ctx.result.completesAt) ctx.result.completesAt = ns.completesAt;
   return epilogue(ctx, st);
 }
 
