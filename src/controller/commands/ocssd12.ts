@@ -16,9 +16,9 @@ import {
 import { CommandTable, Effect, type CommandContext, type CommandDef, type CommandSet } from '../command.js';
 import type { Controller } from '../controller.js';
 import { Direction } from '../data-mover.js';
-import { Bitmap64, Ocssd12Namespace, isOcssd12BbtValue } from '../ocssd12-namespace.js';
+import { Ocssd12Namespace, isOcssd12BbtValue } from '../ocssd12-namespace.js';
 import { Ocssd12Errors as E } from '../ocssd12-status.js';
-import { PPA_PROBLEM_NAMES } from '../ocssd12-address.js';
+import { Bitmap64, PPA_PROBLEM_NAMES } from '../ocssd12-address.js';
 import { S } from '../statuses.js';
 import { sendToHost } from './admin-common.js';
 import { NVM_COMMANDS, type NvmControllerView } from './nvm.js';
