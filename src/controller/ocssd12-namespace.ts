@@ -528,7 +528,8 @@ export class Ocssd12Namespace implements BlockNamespace {
   /**
    * lb_err_write / ln_err_write (seed-emulator-behaviour.md 4): a counter adds up the sectors of
    * each physical write; when this write takes it past the threshold, `count` PPAs from the first
-   * one past it are reported failed (status 0x40FF, bits in DW0-1) and the counter restarts. The
+   * one past it are reported failed (status 0x40FF, bits in DW0-1; the original also set bits past
+   * the command's last PPA, we stop there) and the counter restarts with this command's count. The
    * data has been written all the same, as in the original.
    */
   private injectWriteError(n: number, bitmap: Bitmap64): number {
@@ -541,7 +542,8 @@ export class Ocssd12Namespace implements BlockNamespace {
     const first = s.errWriteThreshold - this.errWriteCounter;
     bitmap.setRange(first, Math.min(n, first + s.errWriteCount));
     if (s.debug) this.log(`ocssd12 nsid ${this.nsid}: injected write error: counter ${this.errWriteCounter} + ${n} > lb_err_write ${s.errWriteThreshold}, bitmap 0x${bitmap.value().toString(16)}`);
-    this.errWriteCounter = 0;
+    // The original resets the counter and then adds this command's sectors, like every write's.
+    this.errWriteCounter = n;
     return E.FAIL_WRITE;
   }
 
