@@ -451,32 +451,46 @@ export class Ocssd12Namespace implements BlockNamespace {
 
   readBlocks(data: DataMover, slba: number, nlb: number): number {
     if (this.uncorrectable.any(slba, nlb)) return NvmStatus.UNRECOVERED_READ_ERROR;
-    return this.eachPiece(nlb, (buf, done, n) => {
-      this.media.dataStore.read(buf, (slba + done) * this.lbaSize, 0, n * this.lbaSize);
-      return data.toHost(buf, 0, done * this.lbaSize, n * this.lbaSize);
-    });
+    const ls = this.lbaSize;
+    const k = this.pieceOf(nlb);
+    const buf = this.plain;
+    for (let done = 0; done < nlb; done += k) {
+      const n = Math.min(k, nlb - done);
+      this.media.dataStore.read(buf, (slba + done) * ls, 0, n * ls);
+      const st = data.toHost(buf, 0, done * ls, n * ls);
+      if (st !== 0) return st;
+    }
+    return 0;
   }
 
   writeBlocks(data: DataMover, slba: number, nlb: number): number {
-    const st = this.eachPiece(nlb, (buf, done, n) => {
-      const s = data.fromHost(buf, 0, done * this.lbaSize, n * this.lbaSize);
-      if (s === 0) this.media.dataStore.write(buf, (slba + done) * this.lbaSize, 0, n * this.lbaSize);
-      return s;
-    });
-    if (st === 0) this.uncorrectable.set(slba, nlb, false);
-    return st;
+    const ls = this.lbaSize;
+    const k = this.pieceOf(nlb);
+    const buf = this.plain;
+    for (let done = 0; done < nlb; done += k) {
+      const n = Math.min(k, nlb - done);
+      const st = data.fromHost(buf, 0, done * ls, n * ls);
+      if (st !== 0) return st;
+      this.media.dataStore.write(buf, (slba + done) * ls, 0, n * ls);
+    }
+    this.uncorrectable.set(slba, nlb, false);
+    return 0;
   }
 
   compareBlocks(data: DataMover, slba: number, nlb: number): number {
     if (this.uncorrectable.any(slba, nlb)) return NvmStatus.UNRECOVERED_READ_ERROR;
     const ls = this.lbaSize;
-    return this.eachPiece(nlb, (buf, done, n, half) => {
-      const s = data.fromHost(buf, half, done * ls, n * ls);
-      if (s !== 0) return s;
+    const k = this.pieceOf(nlb);
+    const buf = this.plain;
+    const half = k * ls;
+    for (let done = 0; done < nlb; done += k) {
+      const n = Math.min(k, nlb - done);
+      const st = data.fromHost(buf, half, done * ls, n * ls);
+      if (st !== 0) return st;
       this.media.dataStore.read(buf, (slba + done) * ls, 0, n * ls);
       for (let i = 0; i < n * ls; i++) if (buf[i] !== buf[half + i]) return NvmStatus.COMPARE_FAILURE;
-      return 0;
-    });
+    }
+    return 0;
   }
 
   verifyBlocks(slba: number, nlb: number): number {
@@ -547,17 +561,14 @@ export class Ocssd12Namespace implements BlockNamespace {
     return E.FAIL_WRITE;
   }
 
-  /** Runs `op` over pieces of a plain transfer, each at most CHUNK_BYTES; `half` is where a second buffer of the same size starts. */
-  private eachPiece(nlb: number, op: (buf: Uint8Array, done: number, n: number, half: number) => number): number {
+  /** Blocks per piece of a plain transfer (at most CHUNK_BYTES), with `plain` grown to hold two pieces. */
+  private pieceOf(nlb: number): number {
     const ls = this.lbaSize;
     const k = Math.max(1, Math.min(nlb, Math.floor(CHUNK_BYTES / ls)));
     if (this.plain.length < 2 * k * ls) this.plain = new Uint8Array(2 * k * ls);
-    for (let done = 0; done < nlb; done += k) {
-      const st = op(this.plain, done, Math.min(k, nlb - done), k * ls);
-      if (st !== 0) return st;
-    }
-    return 0;
+    return k;
   }
+
 }
 
 const isBbtValue = (v: number): boolean => v === 0 || v === 1 || v === 2 || v === 4 || v === 8;
