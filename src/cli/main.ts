@@ -1,8 +1,7 @@
 // The `ocssd` command line. `serve` runs a server; the other sub-commands (lnvm, lsblk, status)
 // talk to a running one through its control API; `probe` builds a device in-process.
 import { Command, CommanderError } from 'commander';
-import { DeviceOptionError, NVME_DEVICE_OPTIONS, describeOptions, describeProbe, parseNvmeDevice, probeNvmeDevice } from '../server/index.js';
-import { ClientError } from './client.js';
+import { DeviceOptionError, describeProbe, deviceHelp, parseNvmeDevice, probeNvmeDevice } from '../server/index.js';
 import { addServeCommand } from './serve.js';
 import { addStatusCommands } from './status.js';
 import { addLnvmCommands } from './lnvm.js';
@@ -25,10 +24,10 @@ export async function run(argv: readonly string[], out: (line: string) => void =
 
   program
     .command('probe')
-    .description('build a conventional NVMe controller from an option line, attach to it as a host would (in-process) and print what the host sees')
+    .description('build an NVMe controller (conventional, or OCSSD 1.2 with lver=1) from an option line, attach to it as a host would (in-process) and print what the host sees')
     .option('--device <line>', "the original's -device syntax, e.g. nvme,drive=nvme.img,serial=deadbeef,namespaces=2,lba_index=0", 'nvme')
     .option('--local', 'run the device in this thread instead of a worker thread')
-    .addHelpText('after', ['', 'Device options:', ...describeOptions(NVME_DEVICE_OPTIONS)].join('\n'))
+    .addHelpText('after', deviceHelp().join('\n'))
     .action(async (opts: { device: string; local?: boolean }) => {
       const config = parseNvmeDevice(opts.device);
       for (const line of describeProbe(await probeNvmeDevice(config, opts.local === true ? 'local' : 'worker'))) out(line);
@@ -43,7 +42,7 @@ export async function run(argv: readonly string[], out: (line: string) => void =
       process.stderr.write(`ocssd: ${e.message}\n`);
       return 2;
     }
-    process.stderr.write(`ocssd: ${e instanceof ClientError || !(e instanceof Error) ? String(e instanceof Error ? e.message : e) : e.message}\n`);
+    process.stderr.write(`ocssd: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
 }

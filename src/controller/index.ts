@@ -13,3 +13,7 @@ export { AsyncEventType, type AsyncEvent } from './async-events.js';
 export { ADMIN_COMMANDS, createAdminCommands, BASE_LOG_PAGES, sliceLog, type AdminExtensions, type LogPageDef, type LogRequest, type ControllerCsiFiller } from './commands/admin.js';
 export { NVM_COMMANDS, NVM_IO, NvmStatus, type BlockNamespace, type NvmControllerView, type NvmSmartCounters } from './commands/nvm.js';
 export { ConventionalNamespace, type ConventionalNamespaceOptions } from './conventional-namespace.js';
+export { Ocssd12Namespace, DEFAULT_OCSSD12_SETTINGS, type Ocssd12NamespaceOptions, type Ocssd12Settings, type Ocssd12BbtStore } from './ocssd12-namespace.js';
+export { OCSSD12_ADMIN_COMMANDS, OCSSD12_IO_COMMANDS, OCSSD12_IO } from './commands/ocssd12.js';
+export { Ocssd12Errors } from './ocssd12-status.js';
+export { Ppa12Codec, PpaProblem, PPA_PROBLEM_NAMES, Bitmap64, type Ppa12 } from './ocssd12-address.js';

@@ -9,3 +9,4 @@ export { decodeIdentifyController, decodeIdentifyNamespace, decodeNsidList, type
 export * as nvmeCommands from './commands.js';
 export { NSID_ALL, type LogPageRequest, type SetFeatureOptions, type RwFlags } from './commands.js';
 export { type BlockVolume, VolumeRangeError, checkVolumeRange } from './block-volume.js';
+export { Ocssd12Device, decodeOcssd12Identity, ocssd12StatusName, type Ocssd12Identity, type Ocssd12Bbt, type VectorResult, type VectorOptions } from './ocssd12.js';

@@ -2,6 +2,7 @@
 // reach each listener, and every device option of every personality.
 import { describeOptions } from './device-options.js';
 import { NVME_DEVICE_OPTIONS } from './nvme-device.js';
+import { OCSSD12_DEVICE_OPTIONS } from './ocssd12-options.js';
 import type { OcssdServer } from './ocssd-server.js';
 import { TUTORIAL_DEVICE_LINE } from './default-device.js';
 
@@ -40,7 +41,12 @@ export function deviceHelp(): string[] {
     "Device lines use the original emulator's -device syntax: nvme,key=value,...",
     `The tutorial's line: ${TUTORIAL_DEVICE_LINE}`,
     '',
-    'Device options:',
+    'lver picks the personality: 0 (default) conventional NVMe, 1 OCSSD 1.2, 2 OCSSD 2.0.',
+    '',
+    'Device options, conventional (lver=0):',
     ...describeOptions(NVME_DEVICE_OPTIONS),
+    '',
+    'Device options, OCSSD 1.2 (lver=1):',
+    ...describeOptions(OCSSD12_DEVICE_OPTIONS),
   ];
 }

@@ -1,6 +1,7 @@
 // Device lines to built devices: the one place that picks a personality from the options
 // (the original's `lver`: 0 conventional NVMe, 1 OCSSD 1.2, 2 OCSSD 2.0).
-import { conventionalBlueprint, parseNvmeDevice } from './nvme-device.js';
+import { Lver } from './lightnvm-options.js';
+import { nvmeBlueprint, parseNvmeDevice } from './nvme-device.js';
 import type { BuiltDevice } from './served-device.js';
 
 export interface BuildOptions {
@@ -14,5 +15,6 @@ export const subsystemNqn = (name: string): string => `nqn.2026-11.io.ocssd:${na
 
 export function buildDevice(line: string, o: BuildOptions): BuiltDevice {
   const config = parseNvmeDevice(line);
-  return { kind: 'nvme', blueprint: conventionalBlueprint(config), nqn: subsystemNqn(o.name) };
+  const kind = config.lver === Lver.OCSSD12 ? 'ocssd12' : 'nvme';
+  return { kind, blueprint: nvmeBlueprint(config, { log: o.log }), nqn: subsystemNqn(o.name) };
 }
