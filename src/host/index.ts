@@ -2,10 +2,11 @@
 // for memory-based queues over a PciTransport (the in-process transport today).
 export { NvmeHost, type IoOptions, type ReadOptions, type WriteOptions, type LbaRange } from './nvme-host.js';
 export { PciDriver, type PciDriverOptions, type DmaIo } from './pci-driver.js';
-export type { NvmeInitiator, SqeFields, CommandBuffers, Completion, CommandResult } from './initiator.js';
+export type { NvmeInitiator, SqeFields, CommandBuffers, Completion, CommandResult, HostList } from './initiator.js';
 export type { DmaRegion } from './data-pointer.js';
 export { NvmeStatusError, CommandAbortedError, NvmeTimeoutError, ControllerStateError } from './errors.js';
 export { decodeIdentifyController, decodeIdentifyNamespace, decodeNsidList, type IdentifyController, type IdentifyNamespace, type LbaFormat } from './identify.js';
 export * as nvmeCommands from './commands.js';
 export { NSID_ALL, type LogPageRequest, type SetFeatureOptions, type RwFlags } from './commands.js';
 export { type BlockVolume, VolumeRangeError, checkVolumeRange } from './block-volume.js';
+export { Ocssd20Host, Ocssd20Addressing, decodeGeometry, decodeChunkDescriptor, listBytes, type Ocssd20Geometry, type ChunkDescriptor, type ChunkNotificationEntry, type VectorResult } from './ocssd20.js';
