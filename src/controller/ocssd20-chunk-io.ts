@@ -108,7 +108,8 @@ export class Ocssd20ChunkIo {
           }
         }
       } else {
-        status ||= this.programRun(c, i, j, data, dataOff, oob, oobOff);
+        const st = this.programRun(c, i, j, data, dataOff, oob, oobOff);
+        status ||= st;
       }
       ns.noteStateChange(c, before);
       i = j;
@@ -240,9 +241,11 @@ export class Ocssd20ChunkIo {
         const e = i + at;
         const lba = this.lbas[e]!;
         switch (op.status) {
-          case MediaStatus.UNWRITTEN:
-            hard ||= this.unwritten(e, data, oob, dulbe);
+          case MediaStatus.UNWRITTEN: {
+            const st = this.unwritten(e, data, oob, dulbe);
+            hard ||= st;
             break;
+          }
           case MediaStatus.UNCORRECTABLE:
             this.mark(e, e + 1);
             hard ||= X.UNRECOVERED_READ_ERROR;
@@ -262,7 +265,10 @@ export class Ocssd20ChunkIo {
         }
         k = at + 1;
       }
-      for (let e = i + r; e < j; e++) hard ||= this.unwritten(e, data, oob, dulbe);
+      for (let e = i + r; e < j; e++) {
+        const st = this.unwritten(e, data, oob, dulbe);
+        hard ||= st;
+      }
       i = j;
     }
     return hard || soft;
