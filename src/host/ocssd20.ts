@@ -190,19 +190,24 @@ export class Ocssd20Host {
     readonly geometry: Ocssd20Geometry,
     readonly lbaSize: number,
     readonly ms: number,
+    inline: boolean | undefined,
   ) {
     this.addressing = new Ocssd20Addressing(geometry);
-    this.fabric = host.initiator.hostMemoryLists !== true;
+    this.fabric = inline ?? host.initiator.hostMemoryLists !== true;
   }
 
-  /** Reads the namespace's Identify Namespace and Geometry; refuses a namespace that is not OCSSD 2.0. */
-  static async open(host: NvmeHost, nsid: number): Promise<Ocssd20Host> {
+  /**
+   * Reads the namespace's Identify Namespace and Geometry; refuses a namespace that is not OCSSD
+   * 2.0. `inline` forces the inline layout on (or off); by default it is used when the initiator
+   * cannot place lists in host memory.
+   */
+  static async open(host: NvmeHost, nsid: number, o: { inline?: boolean } = {}): Promise<Ocssd20Host> {
     const id = await host.identifyNamespace(nsid);
     const r = await host.passthrough('admin', { opc: Ocssd20AdminOpcode.GEOMETRY, nsid }, { dataInLength: OCSSD20_GEOMETRY_SIZE });
     if (r.status !== 0) throw new NvmeStatusError(`Geometry nsid ${nsid}`, r.status);
     const geometry = decodeGeometry(r.data!);
     if (geometry.mjr !== 2) throw new RangeError(`nsid ${nsid}: geometry major version ${geometry.mjr}, not an OCSSD 2.0 namespace`);
-    return new Ocssd20Host(host, nsid, geometry, id.lbaSize, id.metadataSize);
+    return new Ocssd20Host(host, nsid, geometry, id.lbaSize, id.metadataSize, o.inline);
   }
 
   pack(a: LbaAddress): number {

@@ -155,6 +155,11 @@ function readAndSend(ctx: Ctx, ns: Ocssd20Namespace, n: number, ilay: boolean): 
   return st;
 }
 
+/** FUA: what was programmed reaches stable storage before the completion, when a write cache could hold it back. */
+function forceUnitAccess(ctx: Ctx, ns: Ocssd20Namespace, fua: number): void {
+  if (fua === 1 && ctx.ctrl.writeCacheEnabled()) ns.flush();
+}
+
 function countWrite(ctx: Ctx, ns: Ocssd20Namespace, n: number): void {
   const s = ctx.ctrl.smart;
   s.hostWriteCommands++;
@@ -221,6 +226,7 @@ function vectorWrite(ctx: Ctx): number {
     if (st !== 0) return finish(ctx, ns, st, true);
   }
   st = io.decode(n) || receiveAndWrite(ctx, ns, n, ilay, listLen);
+  forceUnitAccess(ctx, ns, getBits(ctx.sqe.cdw12, OCSSD20_VECTOR.fua));
   return finish(ctx, ns, st, true);
 }
 
@@ -315,6 +321,7 @@ function scalarWrite(ctx: Ctx): number {
   const nlb = getBits(ctx.sqe.cdw12, NVM_RW.nlb0) + 1;
   const io = scalarList(ctx, ns, nlb);
   const st = ctx.data.prepare(ctx.sqe, nlb * ns.lbaSize, Direction.FROM_HOST) || io.decode(nlb) || receiveAndWrite(ctx, ns, nlb, false, 0);
+  forceUnitAccess(ctx, ns, getBits(ctx.sqe.cdw12, NVM_RW.fua));
   return finish(ctx, ns, st, false);
 }
 
