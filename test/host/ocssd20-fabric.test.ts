@@ -79,7 +79,7 @@ class FabricInitiator implements NvmeInitiator {
 async function fabricDevice(line: string): Promise<{ oc: Ocssd20Host; host: NvmeHost }> {
   const config = parseOcssd20Device(line);
   const ctrl = new Controller({ admin: ocssd20AdminCommands(), io: NVM_IO, config: { serial: config.serial } });
-  ctrl.attachNamespace(openOcssd20Namespace(config));
+  ctrl.attachNamespace(openOcssd20Namespace(config, ctrl.clock));
   const host = new NvmeHost(new FabricInitiator(ctrl));
   await host.enable();
   await host.createIoQueues(1, 32);
