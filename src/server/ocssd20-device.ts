@@ -4,7 +4,7 @@
 // worker mode can import the factory by URL (OCSSD20_DEVICE_MODULE).
 import { resolve } from 'node:path';
 import { type Clock, FaultKind, Geometry, WallClock, openMedia } from '../media/index.js';
-import { Controller, NVM_IO, Ocssd20Namespace, QueueEngine, ocssd20AdminCommands, ocssd20IoTable } from '../controller/index.js';
+import { Controller, Ocssd20Namespace, QueueEngine, ocssd20AdminCommands, ocssd20IoTable } from '../controller/index.js';
 import type { DeviceEnvironment, InProcessDevice } from '../transport/index.js';
 import { type OptionValues, formatSize, optionError, parseDeviceLine } from './device-options.js';
 import {
@@ -21,7 +21,10 @@ import {
 export const MAX_MEMORY_IMAGE = 2 ** 30;
 
 export interface Ocssd20DeviceConfig {
+  readonly lver: 2;
   readonly drive: string | undefined;
+  /** The media state file (lmetadata); default <drive>.ocssd. */
+  readonly statePath: string | undefined;
   readonly serial: string;
   readonly numGrp: number;
   readonly numPu: number;
@@ -84,8 +87,12 @@ export function ocssd20DeviceConfig(v: OptionValues): Ocssd20DeviceConfig {
     return path === undefined ? [] : parse(readOptionFile(name, path), lim, path);
   };
   const early = v['early_reset'] as boolean;
+  const lmetadata = v['lmetadata'] as string | undefined;
+  if (lmetadata !== undefined && drive === undefined) optionError('lmetadata', lmetadata, 'needs drive=<file> (a memory image keeps its state in memory)');
   return {
+    lver: 2,
     drive: drive === undefined ? undefined : resolve(drive),
+    statePath: lmetadata === undefined ? undefined : resolve(lmetadata),
     serial: v['serial'] as string,
     numGrp,
     numPu,
@@ -136,7 +143,7 @@ export interface Ocssd20Device extends InProcessDevice {
  */
 export function openOcssd20Namespace(config: Ocssd20DeviceConfig, clock: Clock, nsid = 1): Ocssd20Namespace {
   const geometry = geometryOf(config);
-  const media = openMedia(config.drive === undefined ? { kind: 'memory' } : { kind: 'file', path: config.drive }, { geometry: geometry.params(), endurance: config.peCycles, clock });
+  const media = openMedia(config.drive === undefined ? { kind: 'memory' } : { kind: 'file', path: config.drive, ...(config.statePath !== undefined ? { statePath: config.statePath } : {}) }, { geometry: geometry.params(), endurance: config.peCycles, clock });
   try {
     const ns = new Ocssd20Namespace({
       nsid,
@@ -177,7 +184,7 @@ export function createOcssd20Device(config: Ocssd20DeviceConfig, env: DeviceEnvi
   const ctrl = new Controller({
     clock,
     admin: ocssd20AdminCommands(),
-    io: NVM_IO,
+    io: namespace.io,
     config: { serial: config.serial, model: 'ocssd OCSSD 2.0 controller', firmware: '2.0', mdts: config.mdts, maxIoQueues: config.queues - 1, mqes: config.entries, vwc: config.vwc, sgl: config.sgl },
   });
   ctrl.attachNamespace(namespace);

@@ -122,3 +122,24 @@ test('restart: chunk states, write pointers, wear, data and OOB survive; the dev
   // A different geometry on the same image is refused.
   assert.throws(() => createOcssd20Device(parseOcssd20Device(line.replace('num_chk=4', 'num_chk=8')), { memory: undefined as never, onInterrupt: () => {} }), /geometry/);
 });
+
+test('lver=2 in a plain nvme line builds the 2.0 device (parseNvmeDevice / createNvmeDevice), and probe describes its geometry', async () => {
+  const { parseNvmeDevice } = await import('../../src/server/nvme-device.js');
+  const { probeNvmeDevice, describeProbe } = await import('../../src/server/probe.js');
+  const config = parseNvmeDevice('nvme,lver=2,num_grp=1,num_pu=2,num_chk=4,clba=16,mw_cunits=0,ms=0');
+  assert.equal(config.lver, 2);
+  const p = await probeNvmeDevice(config, 'local');
+  assert.equal(p.ocssd20?.[0]?.geometry.numPu, 2);
+  const text = describeProbe(p).join('\n');
+  assert.match(text, /OCSSD 2\.0 namespace 1 \(geometry 2\.0, mccap 0x5, wit 10\)/);
+  assert.match(text, /1 group\(s\) x 2 PUs x 4 chunks x 16 blocks of 4096 B/);
+});
+
+test('media and controller share one clock, so media completion times do not delay completions', () => {
+  const d = createOcssd20Device(parseOcssd20Device('nvme,num_grp=1,num_pu=1,num_chk=2,clba=8,mw_cunits=0'), { memory: { read: () => false, write: () => false } as never, onInterrupt: () => {} });
+  try {
+    assert.equal(d.namespace.media.clock, d.engine.ctrl.clock);
+  } finally {
+    d.engine.ctrl.close();
+  }
+});
