@@ -5,7 +5,7 @@
 // 1.2 admin and I/O command sets. createOcssd12Device is the in-process DeviceFactory.
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ChunkType, FileStore, type NandMedia, openMedia } from '../media/index.js';
+import { ChunkType, FileStore, type NandMedia, WallClock, openMedia } from '../media/index.js';
 import { Controller, OCSSD12_ADMIN_COMMANDS, OCSSD12_IO, Ocssd12Namespace, QueueEngine, createAdminCommands, type Ocssd12BbtStore } from '../controller/index.js';
 import type { DeviceEnvironment, InProcessDevice } from '../transport/index.js';
 import { ocssd12ImageSize, ocssd12Layouts } from './ocssd12-geometry.js';
@@ -56,7 +56,10 @@ export function createOcssd12Controller(c: Ocssd12DeviceConfig, o: Ocssd12BuildO
   const imageBytes = ocssd12ImageSize(c);
   if (c.drive !== undefined) FileStore.openOrCreate(c.drive, imageBytes).close();
   const layouts = ocssd12Layouts(c, imageBytes);
+  // One clock for the controller and every namespace's media, so media completion times are command completion times.
+  const clock = new WallClock();
   const ctrl = new Controller({
+    clock,
     admin: [createAdminCommands(), OCSSD12_ADMIN_COMMANDS],
     io: OCSSD12_IO,
     config: { serial: c.serial, mdts: c.mdts, maxIoQueues: c.queues - 1, mqes: c.entries, vwc: c.vwc, sgl: c.sgl, aerl: c.aerl, acl: c.acl, elpe: c.elpe, vid: c.vid, ssvid: c.vid, model: 'ocssd OCSSD 1.2 controller' },
@@ -66,13 +69,13 @@ export function createOcssd12Controller(c: Ocssd12DeviceConfig, o: Ocssd12BuildO
     for (const l of layouts) {
       let media: NandMedia;
       if (c.drive === undefined) {
-        media = openMedia({ kind: 'memory' }, { geometry: l.geometry, chunkType: ChunkType.RANDOM, endurance: 0 });
+        media = openMedia({ kind: 'memory' }, { geometry: l.geometry, chunkType: ChunkType.RANDOM, endurance: 0, clock });
       } else {
         const statePath = c.metadataPath !== undefined ? perNamespacePath(c.metadataPath, l.nsid, c.namespaces) : c.namespaces === 1 ? `${c.drive}.ocssd` : `${c.drive}.ns${l.nsid}.ocssd`;
         // A new image: random-write chunks (erase before write, any page order, as the original)
         // that never wear out (the original had no wear). An existing one keeps what it recorded.
         const fresh = !existsSync(statePath);
-        media = openMedia({ kind: 'file', path: c.drive, statePath, dataOffset: l.offset }, { geometry: l.geometry, ...(fresh ? { chunkType: ChunkType.RANDOM, endurance: 0 } : {}) });
+        media = openMedia({ kind: 'file', path: c.drive, statePath, dataOffset: l.offset }, { geometry: l.geometry, clock, ...(fresh ? { chunkType: ChunkType.RANDOM, endurance: 0 } : {}) });
       }
       try {
         ctrl.attachNamespace(

@@ -227,8 +227,11 @@ test('lb_err_write / ln_err_write: counter-based write failures with the bitmap,
   // Counter 0 -> 4 -> 8; the third write takes it past 10 at its sector 2: bits 2..3 (3 asked, 2 left in the command).
   assert.deepEqual(results, [[0, 0n], [0, 0n], [Ocssd12Status.FAIL_WRITE, 0b1100n]]);
   assert.deepEqual((await dev.read(pages[2]!)).data, sectors(4096, 4, 2), 'the data was written before the failure was reported');
+  // The counter restarts with the failed command's 4 sectors (as the original): 4 -> 8, then 8 + 4 > 10 again.
   const next = await dev.write(dev.pagePpas(0, 0, 0, 3), sectors(4096, 4, 3));
-  assert.deepEqual([next.status, next.bitmap], [0, 0n], 'the counter restarted');
+  assert.deepEqual([next.status, next.bitmap], [0, 0n]);
+  const again = await dev.write(dev.pagePpas(0, 0, 0, 4), sectors(4096, 4, 4));
+  assert.deepEqual([again.status, again.bitmap], [Ocssd12Status.FAIL_WRITE, 0b1100n]);
   assert.ok(log.some((l) => /injected write error: counter 8 \+ 4 > lb_err_write 10, bitmap 0xc/.test(l)), log.join('\n'));
   assert.ok(log.some((l) => /nsid 1 write 4 PPA\(s\): 0x0 \(ch 0 lun 0 pln 0 blk 0 pg 0 sec 0\), 0x1 \(ch 0 lun 0 pln 0 blk 0 pg 0 sec 1\)/.test(l)), log.join('\n'));
 });

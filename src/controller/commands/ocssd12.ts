@@ -16,9 +16,9 @@ import {
 import { CommandTable, Effect, type CommandContext, type CommandDef, type CommandSet } from '../command.js';
 import type { Controller } from '../controller.js';
 import { Direction } from '../data-mover.js';
-import { Bitmap64, Ocssd12Namespace, isOcssd12BbtValue } from '../ocssd12-namespace.js';
+import { Ocssd12Namespace, isOcssd12BbtValue } from '../ocssd12-namespace.js';
 import { Ocssd12Errors as E } from '../ocssd12-status.js';
-import { PPA_PROBLEM_NAMES } from '../ocssd12-address.js';
+import { Bitmap64, PPA_PROBLEM_NAMES } from '../ocssd12-address.js';
 import { S } from '../statuses.js';
 import { sendToHost } from './admin-common.js';
 import { NVM_COMMANDS, type NvmControllerView } from './nvm.js';
@@ -90,9 +90,13 @@ function epilogue(ctx: { result: { dw0: number; dw1: number } }, st: number): nu
   return st;
 }
 
-/** The completion waits for the media work the timing model priced (no earlier than the start). */
+/**
+ * The completion waits for the media work a timing model priced. With no timing model (the
+ * default) there is nothing to wait for; with one, the media and the controller share a clock
+ * (createOcssd12Controller sees to it), so the media's completion time is the command's.
+ */
 function timed(ctx: IoContext, ns: Ocssd12Namespace, st: number): number {
-  if (ns.completesAt > ctx.result.completesAt) ctx.result.completesAt = ns.completesAt;
+  if (ns.timed && ns.completesAt > ctx.result.completesAt) ctx.result.completesAt = ns.completesAt;
   return epilogue(ctx, st);
 }
 
