@@ -18,7 +18,9 @@ import {
   Ocssd20LogPage,
   Ocssd20Opcode,
   Ocssd20VendorOpcode,
+  OCSSD20_MEDIA_STATUS_NAMES,
   decode,
+  statusName,
   lbafFromGeometry,
   type LbaAddress,
   type LbaFormat,
@@ -336,9 +338,9 @@ export class Ocssd20Host {
     return result(await this.host.passthrough('io', f, { lists: [{ dword: 10, bytes: encodeLbaList(src) }, { dword: 14, bytes: encodeLbaList(dst) }] }));
   }
 
-  /** Throws NvmeStatusError unless the result succeeded. */
+  /** Throws NvmeStatusError (naming the OCSSD 2.0 status) unless the result succeeded. */
   static check(r: Ocssd20VectorResult, what: string): Ocssd20VectorResult {
-    if (r.status !== 0) throw new NvmeStatusError(`${what} (bitmap 0x${r.bitmap.toString(16)})`, r.status);
+    if (r.status !== 0) throw new NvmeStatusError(`${what} (${ocssd20StatusName(r.status)}, bitmap 0x${r.bitmap.toString(16)})`, r.status);
     return r;
   }
 
@@ -352,6 +354,9 @@ export class Ocssd20Host {
     return { opc, nsid: this.nsid, cdw12: n - 1 };
   }
 }
+
+/** A status with the OCSSD 2.0 media codes named (Offline Chunk, Out of Order Write, ...). */
+export const ocssd20StatusName = (status: number): string => statusName(status, { media: OCSSD20_MEDIA_STATUS_NAMES });
 
 function setLba(f: { cdw10?: number; cdw11?: number; cdw14?: number; cdw15?: number }, dword: 10 | 14, lba: number): void {
   const lo = lba >>> 0;

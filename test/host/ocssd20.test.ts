@@ -95,4 +95,5 @@ test('a multi-LBA list without the inline layout needs host memory: a staged rea
   assert.equal(r.status, 0x4002);
   assert.equal(r.dw0, 0b11);
   assert.throws(() => Ocssd20Host.check({ status: r.status, bitmap: 3n }, 'read'), /bitmap 0x3/);
+  assert.throws(() => Ocssd20Host.check({ status: 0x42c1, bitmap: 1n }, 'reset'), /reset \(Invalid Reset \(SCT 0x2 SC 0xC1, DNR\), bitmap 0x1\)/);
 });

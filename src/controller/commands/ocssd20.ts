@@ -28,6 +28,7 @@ import {
   Ocssd20VendorOpcode,
   getBits,
 } from '../../spec/index.js';
+import { ImmediateTiming } from '../../media/index.js';
 import { AsyncEventType } from '../async-events.js';
 import { CommandTable, Effect, type CommandContext, type CommandDef, type CommandSet } from '../command.js';
 import { ALL_NAMESPACES, type Controller } from '../controller.js';
@@ -105,7 +106,9 @@ function finish(ctx: Ctx, ns: Ocssd20Namespace, st: number, bitmap: boolean): nu
     ctx.result.dw0 = io.bm0;
     ctx.result.dw1 = io.bm1;
   }
-  if (io.completesAt > ctx.result.completesAt) ctx.result.completesAt = io.completesAt;
+  // Media times are command times only with a timing model (the device gives media and
+  // controller one clock then); timing off, they carry nothing to wait for.
+  if (!(ns.media.timing instanceof ImmediateTiming) && io.completesAt > ctx.result.completesAt) ctx.result.completesAt = io.completesAt;
   if (ns.notifications.takeEvent()) ctx.ctrl.events.post({ type: AsyncEventType.VENDOR, info: 0, logPage: Ocssd20LogPage.CHUNK_NOTIFICATION });
   return st;
 }
