@@ -11,3 +11,4 @@ export { NSID_ALL, type LogPageRequest, type SetFeatureOptions, type RwFlags } f
 export { type BlockVolume, VolumeRangeError, checkVolumeRange } from './block-volume.js';
 export { TcpInitiator, type TcpInitiatorOptions } from './tcp-initiator.js';
 export { TcpQueue, TcpTransportError, type TcpQueueOptions } from './tcp-queue.js';
+export { discover, type DiscoverOptions, type DiscoveryEntry, type DiscoveryResult } from './tcp-discovery.js';
