@@ -228,7 +228,7 @@ export class TcpTarget implements ConnectionHost {
     if (cntlid > CNTLID_MAX) return { status: S.INVALID_FIELD, dw0: 0 };
     let ctrl: Controller;
     try {
-      ctrl = subsystem === undefined ? this.discoveryController(cntlid, req.hostnqn) : subsystem.createController(cntlid, req.hostnqn, this.fabrics);
+      ctrl = subsystem === undefined ? this.discoveryController(cntlid, req.hostnqn) : subsystem.createController(cntlid, req.hostnqn, this.fabrics, { maxQueueEntries: this.maxQueueEntries, maxIoQueues: this.maxIoQueues });
     } catch (e) {
       this.log(`subsystem ${req.subnqn} could not make a controller: ${e instanceof Error ? e.message : String(e)}`);
       return { status: S.INTERNAL_ERROR, dw0: 0 };
