@@ -22,3 +22,22 @@ export { Ocssd20CommandStatus } from './ocssd20-chunk-io.js';
 export { ChunkNotifications, MAX_CHUNK_NOTIFICATIONS, type ChunkNotification } from './ocssd20-notifications.js';
 export { ocssd20AdminCommands, ocssd20IoCommands, ocssd20IoTable, CHUNK_INFORMATION_LOG, CHUNK_NOTIFICATION_LOG, MEDIA_FEEDBACK_FEATURE, type Ocssd20ControllerView } from './commands/ocssd20.js';
 export { featureHandlers, type FeatureDef, type FeatureOps } from './commands/admin-features.js';
+export { type FabricsIdentity } from './controller.js';
+export {
+  FABRICS_COMMANDS,
+  FABRICS_TYPES,
+  ConnectStatus,
+  INVALID_HOST_REFUSAL,
+  NQN_MAX,
+  NQN_MIN,
+  applyConnectKato,
+  fctypeOf,
+  invalidConnectParameter,
+  isConnectRefusal,
+  keepAliveTimeout,
+  parseConnect,
+  type ConnectRefusal,
+  type ConnectRequest,
+  type FabricsCommandDef,
+} from './commands/fabrics.js';
+export { createDiscoveryCommands, encodeDiscoveryLog, type DiscoveryLog, type DiscoveryRecord, type DiscoverySource } from './commands/discovery.js';

@@ -11,3 +11,6 @@ export { NSID_ALL, type LogPageRequest, type SetFeatureOptions, type RwFlags } f
 export { type BlockVolume, VolumeRangeError, checkVolumeRange } from './block-volume.js';
 export { Ocssd12Device, decodeOcssd12Identity, ocssd12StatusName, type Ocssd12Identity, type Ocssd12Bbt, type VectorResult, type VectorOptions } from './ocssd12.js';
 export { Ocssd20Host, Ocssd20Addressing, decodeOcssd20Geometry, decodeChunkDescriptor, encodeLbaList, ocssd20StatusName, type Ocssd20Geometry, type ChunkDescriptor, type ChunkNotificationEntry, type Ocssd20VectorResult } from './ocssd20.js';
+export { TcpInitiator, type TcpInitiatorOptions } from './tcp-initiator.js';
+export { TcpQueue, TcpTransportError, type TcpQueueOptions } from './tcp-queue.js';
+export { discover, type DiscoverOptions, type DiscoveryEntry, type DiscoveryResult } from './tcp-discovery.js';

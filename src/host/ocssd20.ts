@@ -261,8 +261,11 @@ export class Ocssd20Host {
     const f = this.fields(Ocssd20Opcode.VECTOR_RESET, n);
     if (n === 1) setLba(f, 10, lbas[0]!);
     else if (this.fabric) {
+      // Reset moves no data (opcode bits 1:0 = 00): the list is staged first, as for reads.
+      const tag = await this.stage(lbas);
+      if (typeof tag !== 'number') return tag;
       f.cdw13 = ILAY;
-      b.dataOut = encodeLbaList(lbas);
+      f.cdw10 = tag;
     } else b.lists = [{ dword: 10, bytes: encodeLbaList(lbas) }];
     const wantDesc = o.descriptors === true && !(this.fabric && n > 1);
     if (wantDesc) b.metaInLength = n * OCSSD20_CHUNK_DESCRIPTOR_SIZE;
@@ -304,9 +307,8 @@ export class Ocssd20Host {
       f.cdw13 = ILAY;
       if (n === 1) setLba(f, 10, lbas[0]!);
       else {
-        const tag = (this.tag = (this.tag + 1) >>> 0);
-        const staged = await this.host.passthrough('io', { opc: Ocssd20VendorOpcode.STAGE_LBA_LIST, nsid: this.nsid, cdw10: tag, cdw12: n - 1 }, { dataOut: encodeLbaList(lbas) });
-        if (staged.status !== 0) return { status: staged.status, bitmap: (1n << BigInt(n)) - 1n };
+        const tag = await this.stage(lbas);
+        if (typeof tag !== 'number') return tag;
         f.cdw10 = tag;
       }
       const r = await this.host.passthrough('io', f, { dataInLength: n * (ss + ms) });
@@ -342,6 +344,13 @@ export class Ocssd20Host {
   static check(r: Ocssd20VectorResult, what: string): Ocssd20VectorResult {
     if (r.status !== 0) throw new NvmeStatusError(`${what} (${ocssd20StatusName(r.status)}, bitmap 0x${r.bitmap.toString(16)})`, r.status);
     return r;
+  }
+
+  /** Stages a list for an inline-layout read or reset (0x95): its tag, or the failed result. */
+  private async stage(lbas: readonly number[]): Promise<number | Ocssd20VectorResult> {
+    const tag = (this.tag = (this.tag + 1) >>> 0);
+    const r = await this.host.passthrough('io', { opc: Ocssd20VendorOpcode.STAGE_LBA_LIST, nsid: this.nsid, cdw10: tag, cdw12: lbas.length - 1 }, { dataOut: encodeLbaList(lbas) });
+    return r.status === 0 ? tag : { status: r.status, bitmap: (1n << BigInt(lbas.length)) - 1n };
   }
 
   private count(lbas: readonly number[]): number {

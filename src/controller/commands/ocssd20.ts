@@ -99,6 +99,16 @@ function fetchList(ctx: Ctx, io: Ocssd20ChunkIo, n: number, dword: 10 | 14): num
   return 0;
 }
 
+/** The list staged by 0x95 under the tag in CDW10 (inline layout), consumed; Invalid Field when there is none of n LBAs. */
+function takeStaged(ctx: Ctx, ns: Ocssd20Namespace, io: Ocssd20ChunkIo, n: number): number {
+  const tag = ctx.sqe.cdw10;
+  const list = ns.staged.get(tag);
+  if (list === undefined || list.length !== n) return io.failAll(n, S.INVALID_FIELD);
+  ns.staged.delete(tag);
+  io.lbas.set(list);
+  return 0;
+}
+
 /** Posts the vendor Asynchronous Event for log 0xD0 when the command queued notifications. */
 function finish(ctx: Ctx, ns: Ocssd20Namespace, st: number, bitmap: boolean): number {
   const io = ns.chunkIo;
@@ -185,16 +195,9 @@ function vectorReset(ctx: Ctx): number {
   const n = nlbOf(ctx);
   const io = begin(ctx, ns, n);
   const ilay = inline(ctx);
-  let st: number;
-  if (ilay && n > 1) {
-    const d = ctx.data;
-    st = d.prepare(ctx.sqe, n * LBA_BYTES, Direction.FROM_HOST) || d.fromHost(listBytes, 0, 0, n * LBA_BYTES);
-    if (st !== 0) return finish(ctx, ns, io.failAll(n, st), true);
-    decodeList(listView, 0, n, io.lbas);
-  } else {
-    st = fetchList(ctx, io, n, 10);
-    if (st !== 0) return finish(ctx, ns, st, true);
-  }
+  // Reset moves no data (opcode bits 1:0 = 00): an inline list is a staged one, as for reads.
+  let st = ilay && n > 1 ? takeStaged(ctx, ns, io, n) : fetchList(ctx, io, n, 10);
+  if (st !== 0) return finish(ctx, ns, st, true);
   st = io.decode(n);
   if (st !== 0) return finish(ctx, ns, st, true);
   // MPTR, when set, receives each chunk's descriptor after the reset (not with the inline layout).
@@ -238,17 +241,8 @@ function vectorRead(ctx: Ctx): number {
   const n = nlbOf(ctx);
   const io = begin(ctx, ns, n);
   const ilay = inline(ctx);
-  let st: number;
-  if (ilay && n > 1) {
-    // The list was staged by 0x95 under the tag in CDW10.
-    const list = ns.staged.get(ctx.sqe.cdw10);
-    if (list === undefined || list.length !== n) return finish(ctx, ns, io.failAll(n, S.INVALID_FIELD), true);
-    ns.staged.delete(ctx.sqe.cdw10);
-    io.lbas.set(list);
-  } else {
-    st = fetchList(ctx, io, n, 10);
-    if (st !== 0) return finish(ctx, ns, st, true);
-  }
+  let st = ilay && n > 1 ? takeStaged(ctx, ns, io, n) : fetchList(ctx, io, n, 10);
+  if (st !== 0) return finish(ctx, ns, st, true);
   st = ctx.data.prepare(ctx.sqe, n * ns.lbaSize + (ilay ? n * ns.ms : 0), Direction.TO_HOST);
   if (st === 0 && !ilay && ns.ms > 0) st = ctx.data.prepareMeta(ctx.sqe, n * ns.ms, Direction.TO_HOST);
   if (st !== 0) return finish(ctx, ns, io.failAll(n, st), true);
