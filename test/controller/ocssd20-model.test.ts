@@ -1,6 +1,7 @@
 // Model-based property test of the OCSSD 2.0 command set: random command sequences (vector
 // write / read / reset / copy, scalar write / read, program-, erase-, uncorrectable- and
-// high-ECC-fault arming, with and without DULBE and Media Feedback) run against
+// high-ECC-fault arming, with and without DULBE and Media Feedback, with host-memory lists and
+// the fabrics inline layout) run against
 // the device (real dispatch, memory media) and against a small reference model of the chunk
 // rules written here, independent of the implementation. Every status, completion bitmap, read
 // byte (data and OOB) and chunk descriptor (state, WP, WLI) is compared after every command.
@@ -44,6 +45,8 @@ interface Params {
   readonly dulbe: boolean;
   /** Media Feedback HECC: high-ECC reads report their status and bit. */
   readonly feedback: boolean;
+  /** The fabrics inline layout for every command (lists in the data or staged, OOB after the data). */
+  readonly inline: boolean;
 }
 
 type Cmd =
@@ -287,6 +290,7 @@ const paramsArb: fc.Arbitrary<Params> = fc.record({
   endurance: fc.constantFrom(2, 3, 1000),
   dulbe: fc.boolean(),
   feedback: fc.boolean(),
+  inline: fc.boolean(),
 });
 
 function sectorsOf(n: number, seed: number): [Uint8Array, Uint8Array] {
@@ -404,6 +408,7 @@ test(`model-based: ${RUNS} random command sequences agree with the reference mod
       sequences++;
       const media = freshMedia({ numGrp: 1, numPu: 2, numChk: 2, clba: CLBA, sectorSize: SS, ms: MS, endurance: p.endurance });
       const h = new Harness({ media, keepMedia: true, numGrp: 1, numPu: 2, numChk: 2, clba: CLBA, sectorSize: SS, ms: MS, mccap: p.mccap, wsMin: p.wsMin, wsOpt: p.wsMin, mwCunits: p.mw, maxoc: p.maxoc, maxocpu: p.maxocpu, endurance: p.endurance });
+      h.inline = p.inline;
       if (p.dulbe) h.setDulbe(true);
       if (p.feedback) h.run({ opc: 0x09, nsid: 0, cdw10: 0xca, cdw11: 1 }, 'admin');
       const m = new Model(p);
