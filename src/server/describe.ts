@@ -3,6 +3,7 @@
 import { describeOptions } from './device-options.js';
 import { NVME_DEVICE_OPTIONS } from './nvme-device.js';
 import { OCSSD12_DEVICE_OPTIONS } from './ocssd12-options.js';
+import { OCSSD20_DEVICE_OPTIONS } from './ocssd20-options.js';
 import type { OcssdServer } from './ocssd-server.js';
 import { TUTORIAL_DEVICE_LINE } from './default-device.js';
 
@@ -48,5 +49,8 @@ export function deviceHelp(): string[] {
     '',
     'Device options, OCSSD 1.2 (lver=1):',
     ...describeOptions(OCSSD12_DEVICE_OPTIONS),
+    '',
+    'Device options, OCSSD 2.0 (lver=2):',
+    ...describeOptions(OCSSD20_DEVICE_OPTIONS),
   ];
 }
