@@ -9,3 +9,4 @@ export { decodeIdentifyController, decodeIdentifyNamespace, decodeNsidList, type
 export * as nvmeCommands from './commands.js';
 export { NSID_ALL, type LogPageRequest, type SetFeatureOptions, type RwFlags } from './commands.js';
 export { type BlockVolume, VolumeRangeError, checkVolumeRange } from './block-volume.js';
+export { NamespaceVolume, type NamespaceVolumeOptions } from './namespace-volume.js';
