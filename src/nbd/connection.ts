@@ -102,6 +102,11 @@ export class NbdConnection implements ParserSink {
     return this.exp;
   }
 
+  /** Bytes held against maxBufferedBytes now (payloads, read data, unsent replies). */
+  get bufferedBytes(): number {
+    return this.buffered();
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }

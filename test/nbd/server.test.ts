@@ -259,21 +259,26 @@ test('pipelined requests are answered out of order by cookie, at most maxInFligh
   assert.ok(volume.calls.flush >= 1);
 });
 
-test('the in-flight bound holds against a client that never reads its replies', async (t) => {
-  const { server } = await rig(t, { size: 8 << 20, delayMs: 2 }, { maxInFlight: 4, maxBufferedBytes: 1 << 16 });
+test('the in-flight and buffered-bytes bounds hold against a client that does not read its replies', async (t) => {
+  const max = 1 << 18;
+  const { server } = await rig(t, { size: 8 << 20, delayMs: 1 }, { maxInFlight: 4, maxBufferedBytes: max });
   const c = await transmitting(t, server.port);
-  for (let i = 0; i < 400; i++) c.sendRequest(Cmd.READ, 0, BigInt(i), (i % 2048) * 4096, 4096);
-  await new Promise((r) => setTimeout(r, 300));
-  const conn = [...(server as unknown as { connections: Set<{ stats: { maxInFlightSeen: number } }> }).connections][0]!;
+  const n = 1000;
+  const len = 65536;
+  for (let i = 0; i < n; i++) c.sendRequest(Cmd.READ, 0, BigInt(i), (i % 128) * len, len);
+  await new Promise((r) => setTimeout(r, 400));
+  const conn = [...(server as unknown as { connections: Set<{ stats: { maxInFlightSeen: number; requests: number }; bufferedBytes: number }> }).connections][0]!;
   assert.ok(conn.stats.maxInFlightSeen <= 4, `at most 4 in flight, saw ${conn.stats.maxInFlightSeen}`);
+  assert.ok(conn.stats.requests < n, `the server stopped taking requests (${conn.stats.requests} of ${n} started)`);
+  assert.ok(conn.bufferedBytes <= max + 4 * (len + 16), `held ${conn.bufferedBytes} bytes`);
   // Now read everything: every request is answered, in step.
   const seen = new Set<bigint>();
-  for (let i = 0; i < 400; i++) {
-    const r = await c.readSimple(4096);
+  for (let i = 0; i < n; i++) {
+    const r = await c.readSimple(len);
     assert.equal(r.error, 0);
     seen.add(r.cookie);
   }
-  assert.equal(seen.size, 400);
+  assert.equal(seen.size, n);
 });
 
 test('DISC: requests sent before it complete and reply, then the server closes', async (t) => {
