@@ -338,7 +338,7 @@ test('the handshake has a time limit', async (t) => {
 });
 
 test('fuzz: random and mutated traffic never crashes the server, which keeps serving', async (t) => {
-  const { server, volume } = await rig(t, { size: 1 << 20 }, { maxPayload: 1 << 16 });
+  const { server, volume, logs } = await rig(t, { size: 1 << 20 }, { maxPayload: 1 << 16 });
   const count = Number(process.env['OCSSD_NBD_FUZZ_COUNT'] ?? 40);
   let x = 0x1234567;
   const rnd = (n: number): number => {
@@ -350,7 +350,15 @@ test('fuzz: random and mutated traffic never crashes the server, which keeps ser
   for (let i = 0; i < count; i++) {
     const c = await RawClient.connect(server.port);
     try {
-      if (rnd(2) === 0) {
+      const mode = rnd(3);
+      if (mode === 1) {
+        // Handshake, then random options with random data (some valid, most not).
+        await c.handshake(rnd(4) === 0 ? rnd(2 ** 32) : 3);
+        for (let k = rnd(6); k >= 0; k--) c.sendOption(rnd(3) === 0 ? NbdOption.GO : rnd(16), rnd(2) === 0 ? goData(rnd(2) === 0 ? 'disk' : 'x', [rnd(5)]) : randomBytes(rnd(64), i + k));
+        await new Promise((r) => setTimeout(r, 5));
+        continue;
+      }
+      if (mode === 2) {
         await c.handshake();
         await c.go('disk');
       }
@@ -381,4 +389,5 @@ test('fuzz: random and mutated traffic never crashes the server, which keeps ser
   ok.sendRequest(Cmd.WRITE, 0, 1n, 10, 3, Uint8Array.of(7, 8, 9));
   assert.deepEqual(await ok.readSimple(), { error: 0, cookie: 1n });
   assert.deepEqual(volume.data.subarray(10, 13), Uint8Array.of(7, 8, 9));
+  assert.deepEqual(logs.filter((l) => /internal error/.test(l)), [], 'no parser exception was caught');
 });
