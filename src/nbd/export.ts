@@ -46,9 +46,13 @@ export class NbdExport {
     return this.volume.blockSize;
   }
 
-  /** HAS_FLAGS, FLUSH, FUA, TRIM, WRITE_ZEROES, CAN_MULTI_CONN (flush covers every connection), READ_ONLY if set. */
+  /**
+   * HAS_FLAGS, FLUSH, FUA, TRIM, WRITE_ZEROES, CAN_MULTI_CONN (a flush covers every connection's
+   * writes); a read-only export has READ_ONLY instead of the write-side flags.
+   */
   get transmissionFlags(): number {
-    return TF.HAS_FLAGS | TF.SEND_FLUSH | TF.SEND_FUA | TF.SEND_TRIM | TF.SEND_WRITE_ZEROES | TF.CAN_MULTI_CONN | (this.readOnly ? TF.READ_ONLY : 0);
+    if (this.readOnly) return TF.HAS_FLAGS | TF.READ_ONLY | TF.SEND_FLUSH | TF.CAN_MULTI_CONN;
+    return TF.HAS_FLAGS | TF.SEND_FLUSH | TF.SEND_FUA | TF.SEND_TRIM | TF.SEND_WRITE_ZEROES | TF.CAN_MULTI_CONN;
   }
 
   /** Reads `into.length` bytes at any byte offset (the caller checked the range). */
