@@ -4,6 +4,8 @@
 // with 1 MiB requests). Our export is, by default, a memory-backed conventional namespace with
 // the device in a worker thread (as `ocssd serve` runs it), reached through NamespaceVolume;
 // bench:ftl passes its own volume through `serveVolume`. The ratio is ours / nbdkit's.
+// `--local`: the device on the server's thread; `--memory`: a byte-array volume, so the figures
+// are the NBD server's alone.
 import { createServer, connect } from 'node:net';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -16,6 +18,7 @@ import { type Out, TablePrinter, benchMain, environmentPairs, fmtFixed, fmtInt, 
 import { ensureCommands, runTool } from './lib/debian.js';
 import { Scratch } from './lib/scratch.js';
 import { xorshift32 } from './lib/measure.js';
+import { MemoryBlockVolume } from './lib/memory-volume.js';
 
 const MiB = 1 << 20;
 
@@ -60,8 +63,8 @@ export interface NbdBenchOptions {
   /** Our export (default: a memory conventional namespace, device in a worker). Its size is used for nbdkit. */
   readonly ours?: () => Promise<NbdBenchTarget>;
   readonly workloads?: readonly Workload[];
-  /** Default target only: the device in a worker thread (default) or on this thread. */
-  readonly mode?: 'worker' | 'local';
+  /** Default target only: the device in a worker thread (default) or on this thread; 'memory': a byte-array volume (the NBD server alone). */
+  readonly mode?: 'worker' | 'local' | 'memory';
 }
 
 /** Serves `volume` on a free 127.0.0.1 port; close() stops the server and closes the volume. */
@@ -180,7 +183,8 @@ export async function runNbdBench(options: NbdBenchOptions): Promise<NbdBenchRow
   const scratch = new Scratch();
   const targets: NbdBenchTarget[] = [];
   try {
-    const ours = await (options.ours ?? (() => namespaceTarget(options.sizeBytes ?? 128 * MiB, options.mode)))();
+    const size = options.sizeBytes ?? 128 * MiB;
+    const ours = await (options.ours ?? (() => (options.mode === 'memory' ? serveVolume(new MemoryBlockVolume('mem0', size), 'ocssd (memory volume)') : namespaceTarget(size, options.mode))))();
     targets.push(ours);
     const kit = await nbdkitMemory(ours.size);
     targets.push(kit);
@@ -219,4 +223,4 @@ export async function runNbdBench(options: NbdBenchOptions): Promise<NbdBenchRow
   }
 }
 
-await benchMain(import.meta.url, 'nbd bench', ['--local'], (seconds, on) => runNbdBench({ seconds, mode: on.has('--local') ? 'local' : 'worker' }));
+await benchMain(import.meta.url, 'nbd bench', ['--local', '--memory'], (seconds, on) => runNbdBench({ seconds, mode: on.has('--memory') ? 'memory' : on.has('--local') ? 'local' : 'worker' }));
