@@ -11,7 +11,7 @@ export class BufferPool {
 
   constructor(
     private readonly maxRetainedBytes = 64 << 20,
-    private readonly perClass = 16,
+    private readonly perClass = 64,
   ) {}
 
   /** A buffer of at least `length` bytes (its contents are stale); use `.subarray(0, length)`. */
@@ -43,8 +43,7 @@ export class BufferPool {
   }
 }
 
+/** Smallest c >= 12 with 2^c >= length (lengths up to 2^31). */
 function classOf(length: number): number {
-  let c = MIN_CLASS;
-  while (2 ** c < length) c++;
-  return c;
+  return length <= 1 << MIN_CLASS ? MIN_CLASS : 32 - Math.clz32(length - 1);
 }
