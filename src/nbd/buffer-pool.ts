@@ -26,7 +26,7 @@ export class BufferPool {
     return new Uint8Array(2 ** c);
   }
 
-  /** Gives back a buffer exactly as get() returned it (views and foreign buffers are ignored). */
+  /** Gives back a whole buffer as get() returned it (views and non-power-of-two sizes are ignored). */
   release(whole: Uint8Array): void {
     if (whole.byteOffset !== 0 || whole.length !== whole.buffer.byteLength) return;
     const c = classOf(whole.length);

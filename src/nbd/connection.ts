@@ -112,12 +112,17 @@ export class NbdConnection implements ParserSink {
   }
 
   /**
-   * Stops reading, lets running requests finish and reply, ends the socket once the replies are
-   * sent (or after `flushMs`), then destroys it so no half-open socket lingers.
+   * Stops reading, answers queued requests ESHUTDOWN, lets running requests finish and reply,
+   * ends the socket once the replies are sent (or after `flushMs`), then destroys it so no
+   * half-open socket lingers.
    */
   async shutdown(flushMs = 5000): Promise<void> {
     this.disconnecting = true;
-    for (const r of this.queue.splice(0)) this.recycle(r);
+    // Requests received but not started are answered ESHUTDOWN rather than left hanging.
+    for (const r of this.queue.splice(0)) {
+      this.sendSimple(E.ESHUTDOWN, r.cookieHi, r.cookieLo);
+      this.recycle(r);
+    }
     this.parser.close();
     if (this.socket.destroyed) return;
     this.socket.pause();

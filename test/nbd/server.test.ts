@@ -325,6 +325,25 @@ test('exports come and go: a removed export ends its connections and is no longe
   assert.deepEqual((await e.readOptReplies()).map((r) => r.type), [NbdReply.SERVER, NbdReply.ACK]);
 });
 
+test('removing an export mid-traffic: the running request replies, queued ones get ESHUTDOWN, then the connection ends', async (t) => {
+  const { server, volume } = await rig(t, { delayMs: 30 }, { maxInFlight: 1 });
+  const c = await transmitting(t, server.port);
+  for (let i = 0; i < 6; i++) c.sendRequest(Cmd.WRITE, 0, BigInt(i), i * 4096, 4096, new Uint8Array(4096).fill(i + 1));
+  await new Promise((r) => setTimeout(r, 10));
+  await server.removeExport('disk');
+  const replies = new Map<bigint, number>();
+  for (let i = 0; i < 6; i++) {
+    const r = await c.readSimple();
+    replies.set(r.cookie, r.error);
+  }
+  assert.equal(replies.get(0n), 0, 'the running write completed');
+  assert.equal(volume.data[0], 1);
+  const shut = [...replies.values()].filter((e) => e === E.ESHUTDOWN).length;
+  assert.ok(shut >= 1 && shut <= 5, `${shut} requests answered ESHUTDOWN`);
+  for (const [cookie, e] of replies) if (e === E.ESHUTDOWN) assert.equal(volume.data[Number(cookie) * 4096], 0, `write ${cookie} was not executed`);
+  assert.ok(await c.closedWithin());
+});
+
 test('options are checked: a bad limit names the option and the range', () => {
   assert.throws(() => new NbdServer({ maxInFlight: 0 }), /NBD server option maxInFlight = 0: allowed an integer 1\.\.65536/);
   assert.throws(() => new NbdServer({ port: 70000 }), /port = 70000: allowed 0\.\.65535/);
