@@ -68,10 +68,14 @@ export class NbdServer implements ExportLookup {
     if (this.server !== undefined) throw new Error('NBD server: listen() called twice');
     const server = createServer({ noDelay: true }, (s) => this.accept(s));
     this.server = server;
+    const where = `${this.options.host ?? '127.0.0.1'}:${this.options.port ?? NBD_DEFAULT_PORT}`;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      server.once('error', (e) => {
+        this.server = undefined;
+        reject(new Error(`NBD server: cannot listen on ${where}: ${e.message}`));
+      });
       server.listen(this.options.port ?? NBD_DEFAULT_PORT, this.options.host ?? '127.0.0.1', () => {
-        server.off('error', reject);
+        server.removeAllListeners('error');
         resolve();
       });
     });

@@ -344,6 +344,13 @@ test('removing an export mid-traffic: the running request replies, queued ones g
   assert.ok(await c.closedWithin());
 });
 
+test('listening on a port in use fails with the address in the message', async (t) => {
+  const { server } = await rig(t);
+  const second = new NbdServer({ port: server.port, log: () => {} });
+  await assert.rejects(second.listen(), new RegExp(`NBD server: cannot listen on 127\\.0\\.0\\.1:${server.port}: .*EADDRINUSE`));
+  await second.close();
+});
+
 test('options are checked: a bad limit names the option and the range', () => {
   assert.throws(() => new NbdServer({ maxInFlight: 0 }), /NBD server option maxInFlight = 0: allowed an integer 1\.\.65536/);
   assert.throws(() => new NbdServer({ port: 70000 }), /port = 70000: allowed 0\.\.65535/);
