@@ -11,15 +11,19 @@ import { join } from 'node:path';
 import { NbdServer } from '../../src/nbd/index.js';
 import { NamespaceVolume, NvmeHost } from '../../src/host/index.js';
 import { InProcessTransport } from '../../src/transport/index.js';
-import { createNvmeDevice, parseNvmeDevice } from '../../src/server/nvme-device.js';
+import { NVME_DEVICE_MODULE, createNvmeDevice, parseNvmeDevice } from '../../src/server/nvme-device.js';
 import { ensureCommands, runTool } from '../../bench/lib/debian.js';
 import { tempDir } from '../media/helpers.js';
 import { randomBytes } from './helpers.js';
 
 const MiB = 1 << 20;
 
-async function serveNamespace(t: TestContext, line: string, name: string): Promise<{ server: NbdServer; volume: NamespaceVolume; url: string }> {
-  const host = await NvmeHost.attach(await InProcessTransport.local(createNvmeDevice, parseNvmeDevice(line)));
+async function serveNamespace(t: TestContext, line: string, name: string, worker = false): Promise<{ server: NbdServer; volume: NamespaceVolume; url: string }> {
+  const config = parseNvmeDevice(line);
+  const transport = worker
+    ? await InProcessTransport.worker({ module: NVME_DEVICE_MODULE, exportName: 'createNvmeDevice', args: config, memoryBytes: 32 << 20 })
+    : await InProcessTransport.local(createNvmeDevice, config);
+  const host = await NvmeHost.attach(transport);
   await host.createIoQueues(4, 256);
   const volume = await NamespaceVolume.open(host, 1, { name, closeHost: true });
   const server = new NbdServer({ port: 0, log: () => {} });
@@ -79,4 +83,16 @@ test('real clients: nbdinfo, nbdcopy 100 MiB round trip, qemu-io unaligned patte
     // qemu-io reports a mismatch as "Pattern verification failed" and exits 1: prove it would.
     await assert.rejects(io('read -P 0xcd 1000 10'), /Pattern verification failed at offset 1000, 10 bytes/);
   });
+});
+
+test('real clients with the device in a worker thread (as ocssd serve runs it): nbdinfo and qemu-io', { timeout: 120_000 }, async (t) => {
+  await ensureCommands(['nbdinfo', 'qemu-io'], (l) => t.diagnostic(l));
+  const { volume, url } = await serveNamespace(t, 'nvme,size=32M,lba_index=0', 'ns1', true);
+  assert.equal(volume.blockSize, 512);
+  const info = JSON.parse((await runTool('nbdinfo', ['--json', url])).stdout) as { exports: { 'export-size': number; block_size_preferred: number }[] };
+  assert.equal(info.exports[0]!['export-size'], volume.size);
+  assert.equal(info.exports[0]!.block_size_preferred, 512);
+  const out = (await runTool('qemu-io', ['-f', 'raw', url, '-c', 'write -P 0x3c 777 70000', '-c', 'read -P 0x3c 777 70000', '-c', 'read -P 0 0 777'])).stdout;
+  assert.match(out, /wrote 70000\/70000 bytes at offset 777/);
+  assert.match(out, /read 777\/777 bytes at offset 0/);
 });
