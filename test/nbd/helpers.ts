@@ -236,12 +236,12 @@ export class RawClient {
   }
 
   /** A simple reply; `dataLength` bytes follow when error is 0 and the caller expects data. */
-  async readSimple(dataLength = 0): Promise<SimpleReply> {
-    const h = dv(await this.read(16));
+  async readSimple(dataLength = 0, timeoutMs = 3000): Promise<SimpleReply> {
+    const h = dv(await this.read(16, timeoutMs));
     if (h.getUint32(0) !== NbdMagic.SIMPLE_REPLY) throw new Error(`bad reply magic 0x${h.getUint32(0).toString(16)}`);
     const error = h.getUint32(4);
     const cookie = h.getBigUint64(8);
-    if (error === 0 && dataLength > 0) return { error, cookie, data: await this.read(dataLength) };
+    if (error === 0 && dataLength > 0) return { error, cookie, data: await this.read(dataLength, timeoutMs) };
     return { error, cookie };
   }
 
