@@ -7,12 +7,10 @@
 import type { Socket } from 'node:net';
 import {
   NBD_KNOWN_CLIENT_FLAGS,
-  NBD_SIMPLE_REPLY,
   NbdClientFlag,
   NbdCommand as Cmd,
   NbdCommandFlag as CF,
   NbdError as E,
-  NbdMagic,
   NbdOption as Opt,
   NbdReply,
   NBD_COMMAND_NAMES,
@@ -22,6 +20,7 @@ import type { BufferPool } from './buffer-pool.js';
 import type { NbdExport } from './export.js';
 import { type ExportLookup, type OptionReply, errorReply, exportNameReply, greeting, infoReplies, optionReply, parseInfoRequest, serverEntry, decodeName } from './handshake.js';
 import { type NbdRequest, type ParserSink, NbdStreamParser, optionLabel } from './stream-parser.js';
+import { READ_REPLY_HEADER, ReplyWriter } from './reply-writer.js';
 
 export interface ConnectionLimits {
   /** Requests executing at once. */
@@ -64,6 +63,7 @@ const ALLOWED_FLAGS: Readonly<Record<number, number>> = {
 
 export class NbdConnection implements ParserSink {
   private readonly parser: NbdStreamParser;
+  private readonly replies: ReplyWriter;
   private noZeroes = false;
   private exp: NbdExport | undefined;
   private inFlight = 0;
@@ -86,6 +86,7 @@ export class NbdConnection implements ParserSink {
     private readonly log: Log,
   ) {
     this.parser = new NbdStreamParser(this, { maxOptionLength: limits.maxOptionLength, maxPayload: limits.maxPayload });
+    this.replies = new ReplyWriter(socket, pool, () => !this.closed);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.maybeResume());
@@ -120,7 +121,7 @@ export class NbdConnection implements ParserSink {
     this.disconnecting = true;
     // Requests received but not started are answered ESHUTDOWN rather than left hanging.
     for (const r of this.queue.splice(0)) {
-      this.sendSimple(E.ESHUTDOWN, r.cookieHi, r.cookieLo);
+      this.replies.simple(E.ESHUTDOWN, r.cookieHi, r.cookieLo);
       this.recycle(r);
     }
     this.parser.close();
@@ -131,6 +132,7 @@ export class NbdConnection implements ParserSink {
     const flushed = new Promise<void>((r) => {
       const t = setTimeout(r, flushMs);
       t.unref();
+      this.replies.flush();
       this.socket.end(() => {
         clearTimeout(t);
         r();
@@ -304,7 +306,7 @@ export class NbdConnection implements ParserSink {
 
   requestTooBig(req: NbdRequest): void {
     if (this.disconnecting) return;
-    this.sendSimple(E.EINVAL, req.cookieHi, req.cookieLo);
+    this.replies.simple(E.EINVAL, req.cookieHi, req.cookieLo);
     this.log(`nbd ${this.peer()}: ${NBD_COMMAND_NAMES[req.type] ?? req.type} of ${req.length} bytes exceeds the ${this.limits.maxPayload}-byte maximum; payload skipped, EINVAL`);
   }
 
@@ -343,7 +345,7 @@ export class NbdConnection implements ParserSink {
       const error = this.check(r);
       if (error !== E.OK) {
         this.stats.errors++;
-        this.sendSimple(error, r.cookieHi, r.cookieLo);
+        this.replies.simple(error, r.cookieHi, r.cookieLo);
         return;
       }
       await this.execute(r);
@@ -351,7 +353,7 @@ export class NbdConnection implements ParserSink {
       this.stats.errors++;
       const code = e instanceof VolumeRangeError ? E.EINVAL : E.EIO;
       if (code === E.EIO) this.log(`nbd ${this.peer()}: ${NBD_COMMAND_NAMES[r.type]} ${r.offset}+${r.length} on ${this.exp?.name}: ${e instanceof Error ? e.message : String(e)}`);
-      this.sendSimple(code, r.cookieHi, r.cookieLo);
+      this.replies.simple(code, r.cookieHi, r.cookieLo);
     } finally {
       this.inFlight--;
       this.recycle(r);
@@ -380,13 +382,12 @@ export class NbdConnection implements ParserSink {
     switch (r.type) {
       case Cmd.READ: {
         // Header and data in one buffer, one socket write.
-        const buf = this.pool.get(NBD_SIMPLE_REPLY.size + r.length);
+        const buf = this.pool.get(READ_REPLY_HEADER + r.length);
         this.held += r.length;
         let sent = false;
         try {
-          if (r.length > 0) await exp.read(r.offset, buf.subarray(NBD_SIMPLE_REPLY.size, NBD_SIMPLE_REPLY.size + r.length));
-          writeSimpleHeader(buf, E.OK, r.cookieHi, r.cookieLo);
-          sent = this.send(buf.subarray(0, NBD_SIMPLE_REPLY.size + r.length), () => this.pool.release(buf));
+          if (r.length > 0) await exp.read(r.offset, buf.subarray(READ_REPLY_HEADER, READ_REPLY_HEADER + r.length));
+          sent = this.replies.readData(buf, r.length, r.cookieHi, r.cookieLo);
         } finally {
           this.held -= r.length;
           if (!sent) this.pool.release(buf);
@@ -406,36 +407,8 @@ export class NbdConnection implements ParserSink {
         if (r.length > 0) await exp.writeZeroes(r.offset, r.length, fua);
         break;
     }
-    this.sendSimple(E.OK, r.cookieHi, r.cookieLo);
+    this.replies.simple(E.OK, r.cookieHi, r.cookieLo);
   }
-
-  private sendSimple(error: number, cookieHi: number, cookieLo: number): void {
-    const b = Buffer.allocUnsafe(NBD_SIMPLE_REPLY.size);
-    writeSimpleHeader(b, error, cookieHi, cookieLo);
-    this.send(b);
-  }
-
-  /**
-   * Writes unless the socket is gone; returns whether it was written (then `done` runs when
-   * flushed). Replies finishing in the same turn of the event loop are corked and leave in one
-   * writev: one system call for a batch of completions instead of one per reply.
-   */
-  private send(bytes: Uint8Array, done?: () => void): boolean {
-    if (this.closed || this.socket.destroyed) return false;
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(this.uncork);
-    }
-    this.socket.write(bytes, done);
-    return true;
-  }
-
-  private corked = false;
-  private readonly uncork = (): void => {
-    this.corked = false;
-    if (!this.socket.destroyed) this.socket.uncork();
-  };
 
   private recycle(r: Pending): void {
     this.held -= r.held;
@@ -448,18 +421,11 @@ export class NbdConnection implements ParserSink {
 
   private finishIfDone(): void {
     if (this.disconnecting && !this.closed && this.inFlight === 0 && this.queue.length === 0) {
+      this.replies.flush();
       this.closed = true;
       this.socket.end();
     }
   }
-}
-
-function writeSimpleHeader(b: Uint8Array, error: number, cookieHi: number, cookieLo: number): void {
-  const v = new DataView(b.buffer, b.byteOffset, NBD_SIMPLE_REPLY.size);
-  v.setUint32(NBD_SIMPLE_REPLY.offset.magic, NbdMagic.SIMPLE_REPLY, false);
-  v.setUint32(NBD_SIMPLE_REPLY.offset.error, error, false);
-  v.setUint32(NBD_SIMPLE_REPLY.offset.cookie, cookieHi, false);
-  v.setUint32(NBD_SIMPLE_REPLY.offset.cookie + 4, cookieLo, false);
 }
 
 const EMPTY = new Uint8Array(0);
