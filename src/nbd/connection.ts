@@ -345,12 +345,14 @@ export class NbdConnection implements ParserSink {
       const error = this.check(r);
       if (error !== E.OK) {
         this.stats.errors++;
+        this.exp!.stats.errors++;
         this.replies.simple(error, r.cookieHi, r.cookieLo);
         return;
       }
       await this.execute(r);
     } catch (e) {
       this.stats.errors++;
+      this.exp!.stats.errors++;
       const code = e instanceof VolumeRangeError ? E.EINVAL : E.EIO;
       if (code === E.EIO) this.log(`nbd ${this.peer()}: ${NBD_COMMAND_NAMES[r.type]} ${r.offset}+${r.length} on ${this.exp?.name}: ${e instanceof Error ? e.message : String(e)}`);
       this.replies.simple(code, r.cookieHi, r.cookieLo);
@@ -387,6 +389,8 @@ export class NbdConnection implements ParserSink {
         let sent = false;
         try {
           if (r.length > 0) await exp.read(r.offset, buf.subarray(READ_REPLY_HEADER, READ_REPLY_HEADER + r.length));
+          exp.stats.reads++;
+          exp.stats.bytesRead += r.length;
           sent = this.replies.readData(buf, r.length, r.cookieHi, r.cookieLo);
         } finally {
           this.held -= r.length;
@@ -396,15 +400,20 @@ export class NbdConnection implements ParserSink {
       }
       case Cmd.WRITE:
         if (r.length > 0) await exp.write(r.offset, r.payload!, fua);
+        exp.stats.writes++;
+        exp.stats.bytesWritten += r.length;
         break;
       case Cmd.FLUSH:
         await exp.flush();
+        exp.stats.flushes++;
         break;
       case Cmd.TRIM:
         if (r.length > 0) await exp.trim(r.offset, r.length, fua);
+        exp.stats.trims++;
         break;
       case Cmd.WRITE_ZEROES:
         if (r.length > 0) await exp.writeZeroes(r.offset, r.length, fua);
+        exp.stats.writeZeroes++;
         break;
     }
     this.replies.simple(E.OK, r.cookieHi, r.cookieLo);

@@ -15,7 +15,21 @@ export interface NbdExportOptions {
   readonly readOnly?: boolean;
 }
 
+/** Counters of one export over all its connections (for the dashboard and `lsblk`-like listings). */
+export interface NbdExportStats {
+  reads: number;
+  writes: number;
+  bytesRead: number;
+  bytesWritten: number;
+  flushes: number;
+  trims: number;
+  writeZeroes: number;
+  /** Requests answered with an error. */
+  errors: number;
+}
+
 export class NbdExport {
+  readonly stats: NbdExportStats = { reads: 0, writes: 0, bytesRead: 0, bytesWritten: 0, flushes: 0, trims: 0, writeZeroes: 0, errors: 0 };
   readonly name: string;
   readonly description: string;
   readonly readOnly: boolean;

@@ -129,6 +129,13 @@ export class NbdServer implements ExportLookup {
     return this.connections.size;
   }
 
+  /** Clients in transmission with the export `name`. */
+  connectionsTo(name: string): number {
+    let n = 0;
+    for (const c of this.connections) if (c.export?.name === name && !c.isClosed) n++;
+    return n;
+  }
+
   /** Stops listening and ends every connection (running requests finish first). */
   async close(): Promise<void> {
     const server = this.server;

@@ -149,6 +149,9 @@ test('write, read back, FUA, flush, trim, write zeroes, unaligned and across max
   c.sendRequest(Cmd.FLUSH, 0, 3n, 0, 0);
   assert.deepEqual(await c.readSimple(), { error: 0, cookie: 3n });
   assert.equal(volume.calls.flush, 1);
+  const stats = server.list()[0]!.stats;
+  assert.deepEqual([stats.writes, stats.bytesWritten, stats.reads, stats.bytesRead, stats.flushes, stats.errors], [1, 70000, 1, 70002, 1, 0]);
+  assert.equal(server.connectionsTo('disk'), 1);
 
   // Write zeroes at odd bounds: exactly those bytes become zero.
   c.sendRequest(Cmd.WRITE_ZEROES, CF.NO_HOLE, 4n, 3000, 10000);
@@ -197,6 +200,7 @@ test('errors: EINVAL past the end on read/trim, ENOSPC on write/zeroes, bad flag
     got.set(r.cookie, r.error);
   }
   assert.deepEqual(cases.map((x) => got.get(x[2])), want);
+  assert.equal(server.list()[0]!.stats.errors, cases.length);
   assert.deepEqual(volume.data.subarray(0, 16), new Uint8Array(16), 'nothing written by refused requests');
 
   volume.failWith = new Error('media gone');
