@@ -71,6 +71,7 @@ export class NbdExport {
 
   /** Reads `into.length` bytes at any byte offset (the caller checked the range). */
   async read(offset: number, into: Uint8Array): Promise<void> {
+    if (this.direct(offset, into.length)) return this.volume.read(offset, into);
     const bs = this.blockSize;
     const end = offset + into.length;
     const alignedStart = ceil(offset, bs);
@@ -92,6 +93,7 @@ export class NbdExport {
 
   /** Writes `data` at any byte offset; partial blocks are read-modify-written under their block lock. */
   async write(offset: number, data: Uint8Array, fua: boolean): Promise<void> {
+    if (this.direct(offset, data.length)) return this.volume.write(offset, data, fua ? FUA : NO_FUA);
     await this.update(offset, data.length, fua, (at, n) => this.volume.write(at, data.subarray(at - offset, at - offset + n), fua ? FUA : NO_FUA), (block, from, to, buf) => {
       buf.set(data.subarray(from - offset, to - offset), from - block);
     });
@@ -116,6 +118,12 @@ export class NbdExport {
 
   flush(): Promise<void> {
     return this.volume.flush();
+  }
+
+  /** Aligned and within one piece: the common case goes straight to the volume (no arrays, no closures). */
+  private direct(offset: number, length: number): boolean {
+    const bs = this.blockSize;
+    return offset % bs === 0 && length % bs === 0 && length <= this.piece;
   }
 
   /**
