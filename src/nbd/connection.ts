@@ -13,6 +13,7 @@ import {
   NbdError as E,
   NbdOption as Opt,
   NbdReply,
+  NbdTransmissionFlag as TF,
   NBD_COMMAND_NAMES,
 } from '../spec/index.js';
 import { VolumeRangeError } from '../host/index.js';
@@ -20,7 +21,7 @@ import type { BufferPool } from './buffer-pool.js';
 import type { NbdExport } from './export.js';
 import { type ExportLookup, type OptionReply, errorReply, exportNameReply, greeting, infoReplies, optionReply, parseInfoRequest, serverEntry, decodeName } from './handshake.js';
 import { type NbdRequest, type ParserSink, NbdStreamParser, optionLabel } from './stream-parser.js';
-import { READ_REPLY_HEADER, ReplyWriter } from './reply-writer.js';
+import { ReplyWriter, readReplyHeaderBytes } from './reply-writer.js';
 
 export interface ConnectionLimits {
   /** Requests executing at once. */
@@ -65,6 +66,8 @@ export class NbdConnection implements ParserSink {
   private readonly parser: NbdStreamParser;
   private readonly replies: ReplyWriter;
   private noZeroes = false;
+  /** NBD_OPT_STRUCTURED_REPLY was acknowledged: READs are answered with structured chunks. */
+  private structured = false;
   private exp: NbdExport | undefined;
   private inFlight = 0;
   private held = 0;
@@ -121,7 +124,7 @@ export class NbdConnection implements ParserSink {
     this.disconnecting = true;
     // Requests received but not started are answered ESHUTDOWN rather than left hanging.
     for (const r of this.queue.splice(0)) {
-      this.replies.simple(E.ESHUTDOWN, r.cookieHi, r.cookieLo);
+      this.answerError(r, E.ESHUTDOWN, 'the export is going away');
       this.recycle(r);
     }
     this.parser.close();
@@ -215,7 +218,7 @@ export class NbdConnection implements ParserSink {
         const exp = name === undefined ? undefined : this.exports.find(name);
         // No error reply exists for EXPORT_NAME: the protocol says close.
         if (exp === undefined) return this.abort(`NBD_OPT_EXPORT_NAME: no export named '${name ?? '(invalid UTF-8)'}'`);
-        this.socket.write(exportNameReply(exp, this.noZeroes));
+        this.socket.write(exportNameReply(exp, this.noZeroes, this.flagsFor(exp)));
         return this.startTransmission(exp);
       }
       case Opt.ABORT:
@@ -233,12 +236,16 @@ export class NbdConnection implements ParserSink {
         if (typeof req === 'string') return this.reply(option, [errorReply(NbdReply.ERR_INVALID, `${optionLabel(option)}: ${req}`)]);
         const exp = this.exports.find(req.name);
         if (exp === undefined) return this.reply(option, [errorReply(NbdReply.ERR_UNKNOWN, `no export named '${req.name}' (exports: ${this.exports.list().map((e) => e.name).join(', ') || 'none'})`)]);
-        this.reply(option, [...infoReplies(exp, req.infos, this.limits.maxPayload), { type: NbdReply.ACK, data: EMPTY }]);
+        this.reply(option, [...infoReplies(exp, req.infos, this.limits.maxPayload, this.flagsFor(exp)), { type: NbdReply.ACK, data: EMPTY }]);
         if (option === Opt.GO) this.startTransmission(exp);
         return;
       }
+      case Opt.STRUCTURED_REPLY:
+        if (data.length !== 0) return this.reply(option, [errorReply(NbdReply.ERR_INVALID, `NBD_OPT_STRUCTURED_REPLY takes no data, got ${data.length} bytes`)]);
+        this.structured = true;
+        return this.reply(option, [{ type: NbdReply.ACK, data: EMPTY }]);
       default:
-        // STARTTLS, STRUCTURED_REPLY, meta contexts, extended headers and anything unknown.
+        // STARTTLS, meta contexts, extended headers and anything unknown.
         return this.reply(option, [errorReply(NbdReply.ERR_UNSUP, `${optionLabel(option)} is not supported by this server`)]);
     }
   }
@@ -254,6 +261,11 @@ export class NbdConnection implements ParserSink {
   private reply(option: number, replies: readonly OptionReply[]): void {
     if (this.closed) return;
     for (const r of replies) this.socket.write(optionReply(option, r.type, r.data));
+  }
+
+  /** The export's flags, plus SEND_DF once structured replies are on (one chunk per READ always satisfies DF). */
+  private flagsFor(exp: NbdExport): number {
+    return exp.transmissionFlags | (this.structured ? TF.SEND_DF : 0);
   }
 
   private startTransmission(exp: NbdExport): void {
@@ -346,7 +358,7 @@ export class NbdConnection implements ParserSink {
       if (error !== E.OK) {
         this.stats.errors++;
         this.exp!.stats.errors++;
-        this.replies.simple(error, r.cookieHi, r.cookieLo);
+        this.answerError(r, error, this.refusal(r, error));
         return;
       }
       await this.execute(r);
@@ -354,8 +366,9 @@ export class NbdConnection implements ParserSink {
       this.stats.errors++;
       this.exp!.stats.errors++;
       const code = e instanceof VolumeRangeError ? E.EINVAL : E.EIO;
-      if (code === E.EIO) this.log(`nbd ${this.peer()}: ${NBD_COMMAND_NAMES[r.type]} ${r.offset}+${r.length} on ${this.exp?.name}: ${e instanceof Error ? e.message : String(e)}`);
-      this.replies.simple(code, r.cookieHi, r.cookieLo);
+      const why = e instanceof Error ? e.message : String(e);
+      if (code === E.EIO) this.log(`nbd ${this.peer()}: ${NBD_COMMAND_NAMES[r.type]} ${r.offset}+${r.length} on ${this.exp?.name}: ${why}`);
+      this.answerError(r, code, why);
     } finally {
       this.inFlight--;
       this.recycle(r);
@@ -364,12 +377,28 @@ export class NbdConnection implements ParserSink {
     }
   }
 
+  /** An error reply: a structured ERROR chunk with `message` for a READ when negotiated (simple replies must not answer READs then), else a simple reply. */
+  private answerError(r: Pending, error: number, message: string): void {
+    if (r.type === Cmd.READ && this.structured) this.replies.structuredError(error, r.cookieHi, r.cookieLo, message);
+    else this.replies.simple(error, r.cookieHi, r.cookieLo);
+  }
+
+  /** Why check() refused a request, for the structured error message. */
+  private refusal(r: Pending, error: number): string {
+    const what = `${NBD_COMMAND_NAMES[r.type] ?? `command ${r.type}`} ${r.offset}+${r.length} flags 0x${r.flags.toString(16)}`;
+    const size = this.exp!.size;
+    if (error === E.EPERM) return `${what}: the export is read-only`;
+    if (r.type === Cmd.READ && r.length > this.limits.maxPayload) return `${what}: more than the ${this.limits.maxPayload}-byte maximum`;
+    if (r.offset > size || r.length > size - r.offset) return `${what}: past the end of the ${size}-byte export`;
+    return `${what}: invalid (unknown command or flag)`;
+  }
+
   /** The request's NBD error before any I/O, or OK. */
   private check(r: Pending): number {
     const exp = this.exp!;
     const allowed = ALLOWED_FLAGS[r.type];
     if (allowed === undefined) return E.EINVAL; // CACHE, BLOCK_STATUS, RESIZE, unknown: not advertised
-    if ((r.flags & ~allowed) !== 0) return E.EINVAL;
+    if ((r.flags & ~(allowed | (r.type === Cmd.READ && this.structured ? CF.DF : 0))) !== 0) return E.EINVAL;
     const writes = r.type === Cmd.WRITE || r.type === Cmd.TRIM || r.type === Cmd.WRITE_ZEROES;
     if (writes && exp.readOnly) return E.EPERM;
     if (r.type === Cmd.FLUSH) return r.offset === 0 && r.length === 0 ? E.OK : E.EINVAL;
@@ -384,14 +413,20 @@ export class NbdConnection implements ParserSink {
     switch (r.type) {
       case Cmd.READ: {
         // Header and data in one buffer, one socket write.
-        const buf = this.pool.get(READ_REPLY_HEADER + r.length);
+        if (r.length === 0 && this.structured) {
+          exp.stats.reads++;
+          this.replies.structuredNone(r.cookieHi, r.cookieLo);
+          return;
+        }
+        const head = readReplyHeaderBytes(this.structured);
+        const buf = this.pool.get(head + r.length);
         this.held += r.length;
         let sent = false;
         try {
-          if (r.length > 0) await exp.read(r.offset, buf.subarray(READ_REPLY_HEADER, READ_REPLY_HEADER + r.length));
+          if (r.length > 0) await exp.read(r.offset, buf.subarray(head, head + r.length));
           exp.stats.reads++;
           exp.stats.bytesRead += r.length;
-          sent = this.replies.readData(buf, r.length, r.cookieHi, r.cookieLo);
+          sent = this.replies.readData(buf, r.length, r.cookieHi, r.cookieLo, this.structured, r.offset);
         } finally {
           this.held -= r.length;
           if (!sent) this.pool.release(buf);

@@ -47,9 +47,9 @@ export function errorReply(type: number, message: string): OptionReply {
 }
 
 /** The EXPORT_NAME reply: size, flags and (unless NO_ZEROES) 124 zero bytes. */
-export function exportNameReply(exp: NbdExport, noZeroes: boolean): Uint8Array {
+export function exportNameReply(exp: NbdExport, noZeroes: boolean, transmissionFlags: number): Uint8Array {
   const out = new Uint8Array(NBD_EXPORT_NAME_REPLY.size + (noZeroes ? 0 : NBD_EXPORT_NAME_PADDING));
-  encode(NBD_EXPORT_NAME_REPLY, { size: BigInt(exp.size), transmissionFlags: exp.transmissionFlags }, out);
+  encode(NBD_EXPORT_NAME_REPLY, { size: BigInt(exp.size), transmissionFlags }, out);
   return out;
 }
 
@@ -74,9 +74,9 @@ export function parseInfoRequest(data: Uint8Array): InfoRequest | string {
 }
 
 /** Replies to INFO/GO for an export: INFO_EXPORT, BLOCK_SIZE always; NAME and DESCRIPTION when asked. */
-export function infoReplies(exp: NbdExport, infos: readonly number[], maxPayload: number): OptionReply[] {
+export function infoReplies(exp: NbdExport, infos: readonly number[], maxPayload: number, transmissionFlags: number): OptionReply[] {
   const out: OptionReply[] = [];
-  out.push({ type: NbdReply.INFO, data: encode(NBD_INFO_EXPORT, { type: NbdInfo.EXPORT, size: BigInt(exp.size), transmissionFlags: exp.transmissionFlags }) });
+  out.push({ type: NbdReply.INFO, data: encode(NBD_INFO_EXPORT, { type: NbdInfo.EXPORT, size: BigInt(exp.size), transmissionFlags }) });
   if (infos.includes(NbdInfo.NAME)) out.push({ type: NbdReply.INFO, data: infoString(NbdInfo.NAME, exp.name) });
   if (infos.includes(NbdInfo.DESCRIPTION) && exp.description !== '') out.push({ type: NbdReply.INFO, data: infoString(NbdInfo.DESCRIPTION, exp.description) });
   // Minimum 1: unaligned requests are served (read-modify-write); preferred: the volume's block.

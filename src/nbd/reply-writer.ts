@@ -2,15 +2,18 @@
 // of the event loop leave together: the socket is corked until the turn ends, so they go out in
 // one writev, and simple replies are packed into one pooled batch buffer. A READ's header sits
 // in front of its data in the same pooled buffer. No allocation and no system call per reply.
+// With structured replies negotiated, a READ is answered by one OFFSET_DATA chunk (or NONE for
+// zero bytes, or ERROR with a message), each flagged DONE; other commands keep simple replies,
+// which the protocol allows when they carry no payload.
 import type { Socket } from 'node:net';
-import { NBD_SIMPLE_REPLY, NbdError as E, NbdMagic } from '../spec/index.js';
+import { NBD_SIMPLE_REPLY, NBD_STRUCTURED_REPLY, NbdError as E, NbdMagic, NbdReplyFlag, NbdReplyType as Chunk } from '../spec/index.js';
 import type { BufferPool } from './buffer-pool.js';
 
 /** Room for 256 simple replies per batch. */
 const REPLY_BATCH_BYTES = 4096;
 
-/** Bytes before a READ's data in its reply buffer. */
-export const READ_REPLY_HEADER = NBD_SIMPLE_REPLY.size;
+/** Bytes before a READ's data in its reply buffer: a simple reply, or a chunk header and the u64 offset. */
+export const readReplyHeaderBytes = (structured: boolean): number => (structured ? NBD_STRUCTURED_REPLY.size + 8 : NBD_SIMPLE_REPLY.size);
 
 export class ReplyWriter {
   private batch: Uint8Array | undefined;
@@ -45,19 +48,51 @@ export class ReplyWriter {
   }
 
   /**
-   * A successful READ: `buf` is a whole pool buffer holding the data at READ_REPLY_HEADER; the
-   * header goes in front and the buffer returns to the pool once sent. False when not sent
-   * (the caller then releases it).
+   * A successful READ: `buf` is a whole pool buffer holding the data at
+   * readReplyHeaderBytes(structured); the header goes in front and the buffer returns to the pool
+   * once sent. False when not sent (the caller then releases it).
    */
-  readData(buf: Uint8Array, length: number, cookieHi: number, cookieLo: number): boolean {
+  readData(buf: Uint8Array, length: number, cookieHi: number, cookieLo: number, structured: boolean, offset: number): boolean {
     if (!this.canSend() || this.socket.destroyed) return false;
-    be32(buf, NBD_SIMPLE_REPLY.offset.magic, NbdMagic.SIMPLE_REPLY);
-    be32(buf, NBD_SIMPLE_REPLY.offset.error, E.OK);
-    be32(buf, NBD_SIMPLE_REPLY.offset.cookie, cookieHi);
-    be32(buf, NBD_SIMPLE_REPLY.offset.cookie + 4, cookieLo);
+    let total: number;
+    if (structured) {
+      chunkHeader(buf, Chunk.OFFSET_DATA, cookieHi, cookieLo, 8 + length);
+      be32(buf, NBD_STRUCTURED_REPLY.size, Math.floor(offset / 2 ** 32));
+      be32(buf, NBD_STRUCTURED_REPLY.size + 4, offset >>> 0);
+      total = NBD_STRUCTURED_REPLY.size + 8 + length;
+    } else {
+      be32(buf, NBD_SIMPLE_REPLY.offset.magic, NbdMagic.SIMPLE_REPLY);
+      be32(buf, NBD_SIMPLE_REPLY.offset.error, E.OK);
+      be32(buf, NBD_SIMPLE_REPLY.offset.cookie, cookieHi);
+      be32(buf, NBD_SIMPLE_REPLY.offset.cookie + 4, cookieLo);
+      total = NBD_SIMPLE_REPLY.size + length;
+    }
     this.corkUntilTurnEnds();
-    this.socket.write(buf.subarray(0, READ_REPLY_HEADER + length), () => this.pool.release(buf));
+    this.socket.write(buf.subarray(0, total), () => this.pool.release(buf));
     return true;
+  }
+
+  /** The final chunk of a structured reply without data (a zero-length READ). */
+  structuredNone(cookieHi: number, cookieLo: number): void {
+    if (!this.canSend() || this.socket.destroyed) return;
+    const b = new Uint8Array(NBD_STRUCTURED_REPLY.size);
+    chunkHeader(b, Chunk.NONE, cookieHi, cookieLo, 0);
+    this.corkUntilTurnEnds();
+    this.socket.write(b);
+  }
+
+  /** A structured ERROR chunk (final) with a message for people. Errors are rare: this allocates. */
+  structuredError(error: number, cookieHi: number, cookieLo: number, message: string): void {
+    if (!this.canSend() || this.socket.destroyed) return;
+    const text = new TextEncoder().encode(message.slice(0, 1024));
+    const b = new Uint8Array(NBD_STRUCTURED_REPLY.size + 6 + text.length);
+    chunkHeader(b, Chunk.ERROR, cookieHi, cookieLo, 6 + text.length);
+    be32(b, NBD_STRUCTURED_REPLY.size, error);
+    b[NBD_STRUCTURED_REPLY.size + 4] = text.length >>> 8;
+    b[NBD_STRUCTURED_REPLY.size + 5] = text.length & 0xff;
+    b.set(text, NBD_STRUCTURED_REPLY.size + 6);
+    this.corkUntilTurnEnds();
+    this.socket.write(b);
   }
 
   /** Hands the batched simple replies to the socket now (call before socket.end()). */
@@ -81,6 +116,18 @@ export class ReplyWriter {
     this.flush();
     if (!this.socket.destroyed) this.socket.uncork();
   };
+}
+
+/** A structured chunk header with REPLY_FLAG_DONE (every reply this server sends is one chunk). */
+function chunkHeader(b: Uint8Array, type: number, cookieHi: number, cookieLo: number, length: number): void {
+  be32(b, NBD_STRUCTURED_REPLY.offset.magic, NbdMagic.STRUCTURED_REPLY);
+  b[NBD_STRUCTURED_REPLY.offset.flags] = 0;
+  b[NBD_STRUCTURED_REPLY.offset.flags + 1] = NbdReplyFlag.DONE;
+  b[NBD_STRUCTURED_REPLY.offset.type] = type >>> 8;
+  b[NBD_STRUCTURED_REPLY.offset.type + 1] = type & 0xff;
+  be32(b, NBD_STRUCTURED_REPLY.offset.cookie, cookieHi);
+  be32(b, NBD_STRUCTURED_REPLY.offset.cookie + 4, cookieLo);
+  be32(b, NBD_STRUCTURED_REPLY.offset.length, length);
 }
 
 function be32(b: Uint8Array, at: number, v: number): void {

@@ -133,6 +133,11 @@ export const NbdError = {
 
 export const NBD_ERROR_NAMES: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(NbdError).map(([k, v]) => [v, k]));
 
+/** Structured reply chunk types. */
+export const NbdReplyType = { NONE: 0, OFFSET_DATA: 1, OFFSET_HOLE: 2, BLOCK_STATUS: 5, BLOCK_STATUS_EXT: 6, ERROR: 0x8001, ERROR_OFFSET: 0x8002 } as const;
+/** Structured reply chunk flags. */
+export const NbdReplyFlag = { DONE: 1 << 0 } as const;
+
 /** Padding after the EXPORT_NAME reply unless NO_ZEROES was negotiated. */
 export const NBD_EXPORT_NAME_PADDING = 124;
 /** Longest string (export name, description) the protocol allows. */
@@ -176,7 +181,7 @@ export const NBD_REQUEST = defineLayout(
 /** Simple reply; a successful READ's data follows. */
 export const NBD_SIMPLE_REPLY = defineLayout('NBD simple reply', 16, [f('magic', 0, 4, 'u32'), f('error', 4, 4, 'u32'), f('cookie', 8, 8, 'u64')], 'be');
 
-/** Structured reply chunk header (named for completeness; this server sends simple replies). */
+/** Structured reply chunk header; `length` bytes of payload follow. */
 export const NBD_STRUCTURED_REPLY = defineLayout(
   'NBD structured reply chunk',
   20,

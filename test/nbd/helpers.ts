@@ -245,6 +245,13 @@ export class RawClient {
     return { error, cookie };
   }
 
+  /** One structured reply chunk: header fields and payload. */
+  async readChunk(timeoutMs = 3000): Promise<{ flags: number; type: number; cookie: bigint; payload: Uint8Array }> {
+    const h = dv(await this.read(20, timeoutMs));
+    if (h.getUint32(0) !== NbdMagic.STRUCTURED_REPLY) throw new Error(`bad structured reply magic 0x${h.getUint32(0).toString(16)}`);
+    return { flags: h.getUint16(4), type: h.getUint16(6), cookie: h.getBigUint64(8), payload: await this.read(h.getUint32(16), timeoutMs) };
+  }
+
   close(): void {
     this.socket.destroy();
   }

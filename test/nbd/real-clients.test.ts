@@ -47,12 +47,13 @@ test('real clients: nbdinfo, nbdcopy 100 MiB round trip, qemu-io unaligned patte
   const { volume, url, server } = await serveNamespace(t, 'nvme,size=160M,vwc=on', 'nvme0n1');
 
   await t.test('nbdinfo shows the export, its size and flags', async () => {
-    const info = JSON.parse((await runTool('nbdinfo', ['--json', url])).stdout) as { exports: { 'export-name': string; 'export-size': number; can_flush: boolean; can_trim: boolean; can_zero: boolean; can_fua: boolean; block_size_preferred: number }[] };
+    const info = JSON.parse((await runTool('nbdinfo', ['--json', url])).stdout) as { structured: boolean; exports: { 'export-name': string; 'export-size': number; can_flush: boolean; can_trim: boolean; can_zero: boolean; can_fua: boolean; can_df: boolean; block_size_preferred: number }[] };
+    assert.equal(info.structured, true, 'libnbd negotiated structured replies');
     const e = info.exports[0]!;
     assert.equal(e['export-name'], 'nvme0n1');
     assert.equal(e['export-size'], volume.size);
     assert.ok(volume.size >= 150 * MiB && volume.size % 4096 === 0, `size ${volume.size}`);
-    assert.deepEqual([e.can_flush, e.can_trim, e.can_zero, e.can_fua], [true, true, true, true]);
+    assert.deepEqual([e.can_flush, e.can_trim, e.can_zero, e.can_fua, e.can_df], [true, true, true, true, true]);
     assert.equal(e.block_size_preferred, 4096);
     const list = (await runTool('nbdinfo', ['--list', `nbd://127.0.0.1:${server.port}`])).stdout;
     assert.match(list, /export="nvme0n1":/);

@@ -5,7 +5,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { NbdServer, type NbdServerOptions } from '../../src/nbd/index.js';
-import { NbdClientFlag, NbdCommand as Cmd, NbdCommandFlag as CF, NbdError as E, NbdInfo, NbdOption, NbdReply, NbdTransmissionFlag as TF } from '../../src/spec/index.js';
+import { NbdClientFlag, NbdCommand as Cmd, NbdCommandFlag as CF, NbdError as E, NbdInfo, NbdOption, NbdReply, NbdReplyFlag, NbdReplyType, NbdTransmissionFlag as TF } from '../../src/spec/index.js';
 import { MemoryVolume, RawClient, type MemoryVolumeOptions, concat, dv, goData, randomBytes, u32 } from './helpers.js';
 
 interface Rig {
@@ -78,7 +78,7 @@ test('option errors: unknown export, unsupported and unknown options, malformed 
   assert.equal(unknown.length, 1);
   assert.equal(unknown[0]!.type, NbdReply.ERR_UNKNOWN);
   assert.match(Buffer.from(unknown[0]!.data).toString(), /no export named 'nope' \(exports: disk\)/);
-  for (const opt of [NbdOption.STRUCTURED_REPLY, NbdOption.STARTTLS, NbdOption.SET_META_CONTEXT, NbdOption.EXTENDED_HEADERS, 0x1234]) {
+  for (const opt of [NbdOption.STARTTLS, NbdOption.SET_META_CONTEXT, NbdOption.EXTENDED_HEADERS, 0x1234]) {
     c.sendOption(opt);
     const r = await c.readOptReply();
     assert.deepEqual([r.option, r.type], [opt, NbdReply.ERR_UNSUP]);
@@ -221,6 +221,45 @@ test('errors: EINVAL past the end on read/trim, ENOSPC on write/zeroes, bad flag
   assert.deepEqual(await r.readSimple(), { error: E.EPERM, cookie: 2n });
   assert.deepEqual(await r.readSimple(), { error: E.EPERM, cookie: 3n });
   assert.deepEqual(await r.readSimple(4), { error: 0, cookie: 4n, data: new Uint8Array(4) });
+});
+
+test('structured replies: READ answered by one OFFSET_DATA / NONE / ERROR chunk flagged DONE, DF accepted, others simple', async (t) => {
+  const { server, volume } = await rig(t, { size: 1 << 20 });
+  const c = await client(t, server.port);
+  await c.handshake();
+  c.sendOption(NbdOption.STRUCTURED_REPLY, new Uint8Array(1));
+  assert.equal((await c.readOptReply()).type, NbdReply.ERR_INVALID);
+  c.sendOption(NbdOption.STRUCTURED_REPLY);
+  assert.deepEqual((await c.readOptReply()).type, NbdReply.ACK);
+  const go = await c.go('disk');
+  assert.equal(dv(go[0]!.data).getUint16(10) & TF.SEND_DF, TF.SEND_DF, 'SEND_DF once structured replies are on');
+
+  c.sendRequest(Cmd.WRITE, 0, 1n, 100, 10, Uint8Array.from({ length: 10 }, (_, i) => i + 1));
+  assert.deepEqual(await c.readSimple(), { error: 0, cookie: 1n }, 'writes keep simple replies');
+  for (const flags of [0, CF.DF]) {
+    c.sendRequest(Cmd.READ, flags, 2n, 100, 10);
+    const r = await c.readChunk();
+    assert.deepEqual([r.flags, r.type, r.cookie, r.payload.length], [NbdReplyFlag.DONE, NbdReplyType.OFFSET_DATA, 2n, 18]);
+    assert.equal(dv(r.payload).getBigUint64(0), 100n);
+    assert.deepEqual([...r.payload.subarray(8)], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  }
+  c.sendRequest(Cmd.READ, 0, 3n, 0, 0);
+  assert.deepEqual(await c.readChunk(), { flags: NbdReplyFlag.DONE, type: NbdReplyType.NONE, cookie: 3n, payload: new Uint8Array(0) });
+  c.sendRequest(Cmd.READ, 0, 4n, (1 << 20) - 4, 8);
+  const err = await c.readChunk();
+  assert.deepEqual([err.flags, err.type, err.cookie], [NbdReplyFlag.DONE, NbdReplyType.ERROR, 4n]);
+  const ev = dv(err.payload);
+  assert.equal(ev.getUint32(0), E.EINVAL);
+  assert.equal(ev.getUint16(4), err.payload.length - 6);
+  assert.match(Buffer.from(err.payload.subarray(6)).toString(), /^NBD_CMD_READ 1048572\+8 flags 0x0: past the end of the 1048576-byte export$/);
+  volume.failWith = new Error('media gone');
+  c.sendRequest(Cmd.READ, 0, 5n, 0, 4096);
+  const eio = await c.readChunk();
+  assert.deepEqual([eio.type, dv(eio.payload).getUint32(0), Buffer.from(eio.payload.subarray(6)).toString()], [NbdReplyType.ERROR, E.EIO, 'media gone']);
+  volume.failWith = undefined;
+  c.sendRequest(Cmd.WRITE, CF.DF, 6n, 0, 1, new Uint8Array(1));
+  assert.deepEqual(await c.readSimple(), { error: E.EINVAL, cookie: 6n }, 'DF is for READ only');
+  assert.equal(c.pendingBytes, 0);
 });
 
 test('a write above the maximum payload is skipped with EINVAL and the stream stays in step', async (t) => {

@@ -16,6 +16,8 @@ import {
   NBD_REPLY_NAMES,
   NbdMagic,
   NbdReply,
+  NbdReplyFlag,
+  NbdReplyType,
   NbdTransmissionFlag as TF,
   checkLayout,
   decode,
@@ -64,5 +66,6 @@ test('names, error replies and the FTL export flag value of specs.md', () => {
   assert.equal(NBD_REPLY_NAMES[NbdReply.ERR_UNSUP], 'NBD_REP_ERR_UNSUP');
   assert.equal(NbdReply.ERR_TOO_BIG, 0x80000009);
   assert.ok(isNbdErrorReply(NbdReply.ERR_UNKNOWN) && !isNbdErrorReply(NbdReply.INFO));
+  assert.deepEqual([NbdReplyType.OFFSET_DATA, NbdReplyType.ERROR, NbdReplyType.ERROR_OFFSET, NbdReplyFlag.DONE], [1, 0x8001, 0x8002, 1]);
   assert.equal(TF.HAS_FLAGS | TF.SEND_FLUSH | TF.SEND_FUA | TF.SEND_TRIM | TF.SEND_WRITE_ZEROES, 0x006d);
 });
