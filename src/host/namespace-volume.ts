@@ -36,7 +36,8 @@ export class NamespaceVolume implements BlockVolume {
   static async open(host: NvmeHost, nsid: number, options: NamespaceVolumeOptions = {}): Promise<NamespaceVolume> {
     const id = await host.identifyNamespace(nsid);
     if (id.lbaSize === 0 || id.nsze === 0) throw new RangeError(`nsid ${nsid} is not an active namespace`);
-    if (id.metadataSize !== 0 && id.extendedMetadata) throw new RangeError(`nsid ${nsid} has extended LBAs (${id.lbaSize}+${id.metadataSize} bytes): a block volume needs plain data blocks`);
+    // A volume moves data only: with metadata (extended or through MPTR) every command would need a metadata buffer.
+    if (id.metadataSize !== 0) throw new RangeError(`nsid ${nsid} is formatted with ${id.metadataSize} bytes of metadata per ${id.lbaSize}-byte block${id.extendedMetadata ? ' (extended LBAs)' : ''}: a block volume needs a format without metadata`);
     const size = id.nsze * id.lbaSize;
     if (!Number.isSafeInteger(size)) throw new RangeError(`nsid ${nsid}: ${id.nsze} blocks of ${id.lbaSize} bytes do not fit a safe integer`);
     const mdts = host.maxTransferBytes;

@@ -69,4 +69,6 @@ test('misaligned or out-of-range requests are refused with VolumeRangeError; a c
   await assert.rejects(NamespaceVolume.open(host, 7), /Identify Namespace 7 failed: Invalid Namespace or Format/);
   await v.close();
   await assert.rejects(v.read(0, new Uint8Array(4096)), /volume nvme0n1 is closed/);
+  const meta = await attach(t, 'nvme,size=16M,nlbaf=4,lba_index=2,meta=8');
+  await assert.rejects(NamespaceVolume.open(meta, 1), /nsid 1 is formatted with 8 bytes of metadata per 512-byte block: a block volume needs a format without metadata/);
 });
