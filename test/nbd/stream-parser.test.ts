@@ -122,7 +122,7 @@ test('the transition table names every state and only reaches known states', () 
 });
 
 test('fuzz: random streams (valid prefix, then mutations and noise) parse the same at random splits and never throw', () => {
-  const count = Number(process.env['OCSSD_FUZZ_COUNT'] ?? 300);
+  const count = Number(process.env['OCSSD_NBD_PARSER_FUZZ_COUNT'] ?? 300);
   let x = 0x9e3779b9;
   const rnd = (n: number): number => {
     x ^= x << 13;
