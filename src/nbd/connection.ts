@@ -151,7 +151,7 @@ export class NbdConnection implements ParserSink {
     this.abort('');
   }
 
-  /** Resolves when no request is running or queued. */
+  /** Resolves when no request is running. */
   idle(): Promise<void> {
     if (this.inFlight === 0) return Promise.resolve();
     return new Promise((r) => this.idleWaiters.push(r));
@@ -187,13 +187,22 @@ export class NbdConnection implements ParserSink {
   }
 
   private abort(why: string): void {
-    if (why !== '') this.log(`nbd ${this.peer()}: ${why}; closing the connection`);
+    if (why !== '') this.note(`nbd ${this.peer()}: ${why}; closing the connection`);
     this.disconnecting = true;
     this.parser.close();
     this.closed = true;
     this.clearHandshakeTimer();
     this.socket.destroy();
   }
+
+  /** Logs at most LOG_LIMIT lines per connection, so a misbehaving client cannot flood the log. */
+  private note(message: string): void {
+    this.logged++;
+    if (this.logged <= LOG_LIMIT) this.log(message);
+    else if (this.logged === LOG_LIMIT + 1) this.log(`nbd ${this.peer()}: further messages about this connection suppressed`);
+  }
+
+  private logged = 0;
 
   private peer(): string {
     return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? '?'}`;
@@ -286,6 +295,7 @@ export class NbdConnection implements ParserSink {
 
   private pendingPooled: Uint8Array | undefined;
   private pendingHeld = 0;
+  private pumping = false;
 
   request(req: NbdRequest, payload: Uint8Array | undefined): void {
     if (this.disconnecting) return;
@@ -319,15 +329,25 @@ export class NbdConnection implements ParserSink {
   requestTooBig(req: NbdRequest): void {
     if (this.disconnecting) return;
     this.replies.simple(E.EINVAL, req.cookieHi, req.cookieLo);
-    this.log(`nbd ${this.peer()}: ${NBD_COMMAND_NAMES[req.type] ?? req.type} of ${req.length} bytes exceeds the ${this.limits.maxPayload}-byte maximum; payload skipped, EINVAL`);
+    this.note(`nbd ${this.peer()}: ${NBD_COMMAND_NAMES[req.type] ?? req.type} of ${req.length} bytes exceeds the ${this.limits.maxPayload}-byte maximum; payload skipped, EINVAL`);
   }
 
-  /** Starts queued requests while the bounds allow; pauses the socket when they do not. */
+  /**
+   * Starts queued requests while the bounds allow; pauses the socket when they do not. Not
+   * re-entered: a request that completes synchronously (an error, a zero-length write) calls
+   * back into pump(), and thousands of those in one chunk must loop here, not recurse.
+   */
   private pump(): void {
-    while (this.queue.length > 0 && !this.closed) {
-      if (this.inFlight > 0 && (this.inFlight >= this.limits.maxInFlight || this.buffered() >= this.limits.maxBufferedBytes)) break;
-      const r = this.queue.shift()!;
-      void this.run(r);
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.queue.length > 0 && !this.closed) {
+        if (this.inFlight > 0 && (this.inFlight >= this.limits.maxInFlight || this.buffered() >= this.limits.maxBufferedBytes)) break;
+        const r = this.queue.shift()!;
+        void this.run(r);
+      }
+    } finally {
+      this.pumping = false;
     }
     const over = this.queue.length > 0 || this.inFlight >= this.limits.maxInFlight || this.buffered() >= this.limits.maxBufferedBytes;
     if (over && !this.paused && !this.closed) {
@@ -367,7 +387,7 @@ export class NbdConnection implements ParserSink {
       this.exp!.stats.errors++;
       const code = e instanceof VolumeRangeError ? E.EINVAL : E.EIO;
       const why = e instanceof Error ? e.message : String(e);
-      if (code === E.EIO) this.log(`nbd ${this.peer()}: ${NBD_COMMAND_NAMES[r.type]} ${r.offset}+${r.length} on ${this.exp?.name}: ${why}`);
+      if (code === E.EIO) this.note(`nbd ${this.peer()}: ${NBD_COMMAND_NAMES[r.type]} ${r.offset}+${r.length} on ${this.exp?.name}: ${why}`);
       this.answerError(r, code, why);
     } finally {
       this.inFlight--;
@@ -473,3 +493,5 @@ export class NbdConnection implements ParserSink {
 }
 
 const EMPTY = new Uint8Array(0);
+/** Log lines per connection before the rest are suppressed. */
+const LOG_LIMIT = 10;

@@ -325,6 +325,36 @@ test('the in-flight and buffered-bytes bounds hold against a client that does no
   assert.equal(seen.size, n);
 });
 
+test('thousands of requests that complete at once (zero-length, refused) in one chunk are all answered', async (t) => {
+  const { server, logs } = await rig(t, {}, { maxPayload: 4096 });
+  const c = await transmitting(t, server.port);
+  const n = 3000;
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const h = new Uint8Array(28);
+    const v = dv(h);
+    v.setUint32(0, 0x25609513);
+    v.setUint16(4, i % 3 === 0 ? 0x80 : 0); // every third has an unknown flag
+    v.setUint16(6, i % 2 === 0 ? Cmd.WRITE : Cmd.TRIM);
+    v.setBigUint64(8, BigInt(i));
+    parts.push(h); // length 0: no payload
+  }
+  // And oversized writes, each logged at most up to the per-connection limit.
+  for (let i = 0; i < 20; i++) parts.push(concat(new Uint8Array(0)));
+  c.send(concat(...parts));
+  for (let i = 0; i < 20; i++) c.sendRequest(Cmd.WRITE, 0, BigInt(n + i), 0, 5000, new Uint8Array(5000));
+  const errors = new Map<bigint, number>();
+  for (let i = 0; i < n + 20; i++) {
+    const r = await c.readSimple();
+    errors.set(r.cookie, r.error);
+  }
+  assert.equal(errors.size, n + 20);
+  for (let i = 0; i < n; i++) assert.equal(errors.get(BigInt(i)), i % 3 === 0 ? E.EINVAL : 0, `request ${i}`);
+  assert.equal(errors.get(BigInt(n + 19)), E.EINVAL);
+  assert.equal(logs.filter((l) => /exceeds the 4096-byte maximum/.test(l)).length, 10);
+  assert.equal(logs.filter((l) => /further messages about this connection suppressed/.test(l)).length, 1);
+});
+
 test('DISC: requests sent before it complete and reply, then the server closes', async (t) => {
   const { server, volume } = await rig(t, { delayMs: 20 });
   const c = await transmitting(t, server.port);
