@@ -3,7 +3,9 @@
 // serving a file-backed namespace with a volatile write cache; the child is killed at a random
 // moment, restarted, and every block must hold the last write acknowledged before an
 // acknowledged FLUSH, or a later write to it (nothing older, nothing torn, nothing misplaced).
-// Kill points: OCSSD_NBD_CRASH_POINTS (default 5).
+// Kill points: OCSSD_NBD_CRASH_POINTS (default 5). The volume: a conventional namespace, or
+// OCSSD_NBD_CRASH_VOLUME=<module-url>#<export> for another one (see crash-child.ts), so an FTL
+// target runs the same test. The volume must hold at least 256 4 KiB blocks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -37,7 +39,7 @@ function block(lba: number, gen: number): Uint8Array {
 }
 
 async function start(image: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--enable-source-maps', CHILD, image], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--enable-source-maps', CHILD, image, process.env['OCSSD_NBD_CRASH_VOLUME'] ?? ''], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const port = await new Promise<number>((resolve, reject) => {
