@@ -116,9 +116,9 @@ export class NbdConnection implements ParserSink {
   }
 
   /**
-   * Stops reading, answers queued requests ESHUTDOWN, lets running requests finish and reply,
-   * ends the socket once the replies are sent (or after `flushMs`), then destroys it so no
-   * half-open socket lingers.
+   * Stops reading, answers queued requests ESHUTDOWN, lets running requests finish and reply
+   * (waiting at most `flushMs`), ends the socket once the replies are sent (again at most
+   * `flushMs`), then destroys it so no half-open socket lingers.
    */
   async shutdown(flushMs = 5000): Promise<void> {
     this.disconnecting = true;
@@ -130,7 +130,15 @@ export class NbdConnection implements ParserSink {
     this.parser.close();
     if (this.socket.destroyed) return;
     this.socket.pause();
-    await this.idle();
+    // A volume that never answers must not hold the server's close forever.
+    await new Promise<void>((r) => {
+      const t = setTimeout(r, flushMs);
+      t.unref();
+      void this.idle().then(() => {
+        clearTimeout(t);
+        r();
+      });
+    });
     if (this.socket.destroyed) return;
     const flushed = new Promise<void>((r) => {
       const t = setTimeout(r, flushMs);

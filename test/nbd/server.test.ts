@@ -424,6 +424,19 @@ test('listening on a port in use fails with the address in the message', async (
   await second.close();
 });
 
+test('close() does not wait forever for a volume that never answers', async (t) => {
+  const { server, volume } = await rig(t);
+  const c = await transmitting(t, server.port);
+  volume.read = () => new Promise<void>(() => {}); // hangs
+  c.sendRequest(Cmd.READ, 0, 1n, 0, 4096);
+  await new Promise((r) => setTimeout(r, 20));
+  const conn = [...(server as unknown as { connections: Set<{ shutdown(ms: number): Promise<void> }> }).connections][0]!;
+  const t0 = Date.now();
+  await conn.shutdown(200);
+  assert.ok(Date.now() - t0 < 2000, `shutdown took ${Date.now() - t0} ms`);
+  assert.ok(await c.closedWithin());
+});
+
 test('options are checked: a bad limit names the option and the range', () => {
   assert.throws(() => new NbdServer({ maxInFlight: 0 }), /NBD server option maxInFlight = 0: allowed an integer 1\.\.65536/);
   assert.throws(() => new NbdServer({ port: 70000 }), /port = 70000: allowed 0\.\.65535/);
