@@ -60,6 +60,8 @@ export interface LineInfo {
   /** Open line: slots written but not yet readable from the media, per chunk slot, oldest first. */
   pinned: number[][];
   inflight: Set<Promise<void>>;
+  /** Open line resumed after recovery: sectors already written per chunk slot (skipped). */
+  resumeWp: Int32Array | undefined;
 }
 
 export interface TargetInfo {
@@ -128,7 +130,7 @@ export class Ftl {
     this.vsc = new Int32Array(shape.lines);
     this.readers = new Int32Array(shape.lines);
     this.chunkBad = new Uint8Array(shape.lines * shape.nPus);
-    this.lines = Array.from({ length: shape.lines }, (_, id) => ({ id, state: LineState.FREE as LineState, seq: 0, layout: undefined, lbas: undefined, nextUnit: 0, failed: new Uint8Array(0), pinned: [], inflight: new Set() }));
+    this.lines = Array.from({ length: shape.lines }, (_, id) => ({ id, state: LineState.FREE as LineState, seq: 0, layout: undefined, lbas: undefined, nextUnit: 0, failed: new Uint8Array(0), pinned: [], inflight: new Set(), resumeWp: undefined }));
     const slots = tuning.bufferSectors ?? Math.max(256, shape.nPus * (4 * shape.unit + g.mwCunits));
     this.buf = new WriteBuffer(slots);
     this.gcPolicy = tuning.gcPolicy ?? 'greedy';
@@ -136,7 +138,7 @@ export class Ftl {
     this.gcSlotReserve = Math.min(Math.floor(slots / 4), 2 * shape.unit);
     this.chunkBusy = new Array(shape.nPus).fill(undefined);
     this.lineSpan = shape.nPus * shape.clba;
-    this.margin = 2 * shape.nPus * shape.unit;
+    this.margin = shape.clba + 2 * shape.nPus * shape.unit;
     this.fullLineSectors = new LineLayout(shape, 0, Array.from({ length: shape.nPus }, (_, i) => i)).dataSectors;
   }
 
@@ -282,21 +284,26 @@ export class Ftl {
     return n === 0 ? 0 : new LineLayout(this.shape, id, Array.from({ length: n }, (_, i) => i)).dataSectors;
   }
 
+  /** Whether GC may start moving a victim with `valid` sectors now (room as room() gives it). */
+  private victimFits(valid: number, room: number): boolean {
+    if (valid === 0) return true;
+    // One victim at a time unless there is plenty of room: moved data waiting to be written
+    // holds its victim's reset back, and failed chunks can shrink the room meanwhile.
+    if (this.pendingResets.length > 0 && valid + this.fullLineSectors > room - this.shape.unit) return false;
+    return valid <= room - this.shape.unit;
+  }
+
   private gcCanHelp(room: number): boolean {
-    if (this.gcVictim >= 0 || this.pendingResets.length > 0 || this.resetting > 0) return true;
+    if (this.gcVictim >= 0 || this.resetting > 0) return true;
+    if (this.pendingResets.length > 0) return true;
     for (const l of this.lines) {
-      if (l.state !== LineState.CLOSED || !l.layout) continue;
+      if (l.state !== LineState.CLOSED || !l.layout || this.gcGaveUp.has(l.id)) continue;
       const v = this.vsc[l.id]!;
-      if (v === 0 || (v < l.layout.dataSectors && v <= room)) return true;
+      if (v < l.layout.dataSectors && this.victimFits(v, room)) return true;
     }
     return false;
   }
 
-  /**
-   * Waits until a user write may take a slot. User data may not eat into the last line's worth
-   * of room (GC's destination); below that it waits for GC, or, when GC has nothing to reclaim,
-   * takes what is left and then fails with FtlNoSpaceError rather than wait for ever.
-   */
   private canAdmitUser(): boolean {
     this.check();
     if (this.buf.freeSlots <= this.gcSlotReserve) return false;
@@ -304,7 +311,7 @@ export class Ftl {
     if (room > this.fullLineSectors + this.margin) return true;
     if (this.gcCanHelp(room)) return false;
     if (room > 0) return true;
-    throw new FtlNoSpaceError(`${this.info.name}: no space left: every line holds valid data and GC has nothing to reclaim`);
+    throw new FtlNoSpaceError(`${this.info.name}: no space left: every line holds valid data and GC has nothing to reclaim (${this.describeSpace()})`);
   }
 
   // ---- the writer ----
@@ -336,7 +343,8 @@ export class Ftl {
       }
       if (!this.open) {
         if (!(await this.openLine())) {
-          if (!this.gcCanHelp(this.room()) && !this.candidates().some((c) => c.valid === 0)) {
+          const deadlocked = this.freeQueue.length === 0 && this.resetting === 0 && this.gcVictim < 0 && this.pendingResets.every((p) => !this.buf.settled(p.epoch));
+          if (deadlocked && !this.candidates().some((c) => c.valid === 0)) {
             throw new FtlNoSpaceError(`${this.info.name}: out of space with ${this.buf.queued} sectors buffered: no free line and GC has nothing it can move`);
           }
           await this.signal.wait();
@@ -345,7 +353,7 @@ export class Ftl {
       }
       const line = this.open;
       const L = line.layout!;
-      while (line.nextUnit < L.dataEnd && line.failed[line.nextUnit % L.nGood]) line.nextUnit++;
+      while (line.nextUnit < L.dataEnd && this.unitTaken(line, line.nextUnit)) line.nextUnit++;
       if (line.nextUnit >= L.dataEnd) {
         await this.closeLine(line);
         continue;
@@ -381,6 +389,34 @@ export class Ftl {
       this.chunkBusy[pu] = p;
       line.inflight.add(p);
     }
+  }
+
+  /** Unit u of an open line cannot take data: its chunk failed, or it was written before a restart. */
+  private unitTaken(line: LineInfo, u: number): boolean {
+    const L = line.layout!;
+    const slot = u % L.nGood;
+    return line.failed[slot] === 1 || (line.resumeWp !== undefined && L.unitSector(u) < line.resumeWp[slot]!);
+  }
+
+  /**
+   * Recovery: makes the newest line, open at the crash, the open line again, so its free units
+   * are not lost (with no free line left, nothing else could take GC's moves). `wpOf` gives each
+   * chunk's write pointer; a chunk whose pointer is not on a unit boundary is not written again.
+   */
+  resumeLine(line: LineInfo, lbas: Uint32Array, wpOf: (pu: number) => number): void {
+    const L = line.layout!;
+    line.state = LineState.OPEN;
+    line.lbas = lbas;
+    line.nextUnit = 1;
+    line.failed = new Uint8Array(L.nGood);
+    line.pinned = Array.from({ length: L.nGood }, () => []);
+    line.resumeWp = new Int32Array(L.nGood);
+    L.good.forEach((pu, slot) => {
+      const wp = wpOf(pu);
+      line.resumeWp![slot] = wp;
+      if (wp % this.shape.unit !== 0 || wp >= this.shape.clba) line.failed[slot] = 1;
+    });
+    this.open = line;
   }
 
   private async writeUnit(line: LineInfo, u: number, slots: number[]): Promise<void> {
@@ -488,6 +524,7 @@ export class Ftl {
     line.failed = new Uint8Array(L.nGood);
     line.pinned = Array.from({ length: L.nGood }, () => []);
     line.lbas = new Uint32Array(L.dataSectors).fill(NO_LBA);
+    line.resumeWp = undefined;
     this.signal.notify();
     const st = this.stage(L.good[0]!);
     encodeSmeta({ ...this.info, rule: this.info.rule === '4.12' ? 1 : 0, line: id, seq: line.seq, clba: this.shape.clba, wsOpt: this.shape.unit, lines: this.shape.lines, good }, st.data);
@@ -529,7 +566,7 @@ export class Ftl {
     for (let e = 0; e < L.emetaUnits; e++) {
       const u = L.dataEnd + e;
       const pu = L.unitPu(u);
-      if (line.failed[L.slotOf[pu]!]) continue;
+      if (this.unitTaken(line, u)) continue;
       const st = this.stage(pu);
       st.data.set(bytes.subarray(e * unit * 4096, (e + 1) * unit * 4096));
       this.fillMetaOob(st.oob, line.seq);
@@ -546,6 +583,7 @@ export class Ftl {
     }
     for (let k = 0; k < L.nGood; k++) this.releasePinned(line, k, Infinity);
     line.lbas = undefined;
+    line.resumeWp = undefined;
     this.setLineState(line, LineEvent.CLOSE);
     if (this.open === line) this.open = undefined;
     this.signal.notify();
@@ -583,7 +621,7 @@ export class Ftl {
       let victim: VictimCandidate | undefined = c.find((x) => x.valid === 0);
       if (!victim && this.freeQueue.length <= this.gcStart) {
         const i = pickVictim(this.gcPolicy, c, this.nextSeq);
-        if (i >= 0 && c[i]!.valid <= this.room() - this.shape.unit) victim = c[i];
+        if (i >= 0 && this.victimFits(c[i]!.valid, this.room())) victim = c[i];
       }
       if (victim) {
         await this.collect(this.lines[victim.line]!);
@@ -750,6 +788,12 @@ export class Ftl {
     await this.writerDone;
     await this.gcDone;
     for (const l of this.lines) while (l.inflight.size > 0) await Promise.all([...l.inflight]);
+  }
+
+  /** One line of numbers for messages: free lines, room, valid/capacity of the closed lines. */
+  describeSpace(): string {
+    const closed = this.lines.filter((l) => l.state === LineState.CLOSED).map((l) => `${this.vsc[l.id]}/${l.layout?.dataSectors ?? 0}`);
+    return `free lines ${this.freeQueue.length}, room ${this.room()} sectors, buffered ${this.buf.queued}, pending resets ${this.pendingResets.length}, closed lines valid/size ${closed.join(' ')}`;
   }
 
   /** Counts for the dashboard and the bench. */

@@ -170,7 +170,11 @@ export async function openTarget(dev: ChunkDevice, o: OpenTargetOptions): Promis
     line.layout = new LineLayout(shape, s.line, s.good);
     line.seq = s.seq;
     line.state = LineState.CLOSED;
-    const lbas = await ftl.lineLbas(line, (pu) => report[reportIndex(dev, shape, pu, s.line)]!.wp);
+    const wpOf = (pu: number): number => report[reportIndex(dev, shape, pu, s.line)]!.wp;
+    const emeta = await ftl.readEmeta(line);
+    const lbas = emeta ?? (await ftl.scanOob(line, wpOf));
+    // The newest line without emeta was open at the crash: keep appending to it.
+    if (!emeta && s === data[data.length - 1]) ftl.resumeLine(line, lbas, wpOf);
     for (let d = 0; d < lbas.length; d++) {
       const lba = lbas[d]!;
       if (lba !== NO_LBA && lba < info.capacity) ftl.setL2p(lba, line.layout.dataPaddr(d));
