@@ -249,11 +249,13 @@ export class Ftl {
   async flush(): Promise<void> {
     this.check();
     const e = this.buf.closeEpoch();
-    if (!this.buf.settled(e)) {
+    if (!this.buf.settled(e) || this.pinnedInOpenLine()) {
       this.flushWaiting++;
       this.signal.notify();
       try {
-        while (!this.buf.settled(e)) {
+        // With mw_cunits, written sectors are readable from the media only once mw_cunits more
+        // follow them in their chunk: the writer pads until none is left waiting (pblk does too).
+        while (!this.buf.settled(e) || this.pinnedInOpenLine()) {
           this.check();
           await this.signal.wait();
         }
@@ -262,6 +264,11 @@ export class Ftl {
       }
     }
     await this.dev.flush();
+  }
+
+  private pinnedInOpenLine(): boolean {
+    const o = this.open;
+    return o !== undefined && o.pinned.some((q) => q.length > 0);
   }
 
   /** Space (sectors) the queued data can still take without a new free line from GC. */
@@ -336,7 +343,8 @@ export class Ftl {
     for (;;) {
       if (this.failure) return;
       const draining = this.flushWaiting > 0 || this.closing;
-      if (this.buf.queued === 0 || (!draining && this.buf.queued < unit)) {
+      const padForMw = this.flushWaiting > 0 && this.buf.queued === 0 && this.pinnedInOpenLine();
+      if (!padForMw && (this.buf.queued === 0 || (!draining && this.buf.queued < unit))) {
         if (this.closing && this.buf.queued === 0) return;
         await this.signal.wait();
         continue;
@@ -376,7 +384,7 @@ export class Ftl {
         }
         slots.push(s);
       }
-      if (slots.length === 0) {
+      if (slots.length === 0 && !padForMw) {
         this.signal.notify();
         continue;
       }
@@ -497,7 +505,7 @@ export class Ftl {
     let k = 0;
     while (k < q.length) {
       const s = q[k]!;
-      if (ackWp !== Infinity && (this.buf.paddr[s]! % this.shape.clba) + mw > ackWp) break;
+      if (ackWp !== Infinity && (this.buf.paddr[s]! % this.shape.clba) + mw >= ackWp) break;
       if (this.current(s)) this.setL2p(this.buf.lba[s]!, this.buf.paddr[s]!);
       this.buf.release(s);
       k++;

@@ -8,3 +8,4 @@ export { LineLayout, targetShape, emetaUnits, devAddr, type TargetShape } from '
 export { SMETA_HEADER, EMETA_HEADER, NO_LBA, encodeSmeta, decodeSmeta, encodeEmeta, decodeEmeta, type Smeta } from './meta-format.js';
 export { Ftl, FtlIoError, FtlNoSpaceError, UNMAPPED, CACHE, type FtlStats, type FtlTuning, type TargetInfo } from './ftl.js';
 export { createTarget, openTarget, discoverTargets, removeTarget, metaSectors, FtlVolume, type CreateTargetOptions, type OpenTargetOptions } from './target.js';
+export { Ocssd20ChunkDevice } from './ocssd20-device.js';

@@ -82,7 +82,7 @@ export class MediaChunkDevice implements ChunkDevice {
     for (let i = 0; i < count; i++) {
       const c = this.chunkOf(addrs[i]!);
       const s = addrs[i]! % g.clba;
-      if (g.mwCunits > 0 && this.media.chunkState(c) === ChunkState.OPEN && s + g.mwCunits > this.media.writePointer(c)) {
+      if (g.mwCunits > 0 && this.media.chunkState(c) === ChunkState.OPEN && s + g.mwCunits >= this.media.writePointer(c)) {
         status ||= ChunkIoStatus.ERROR;
         failed |= 1n << BigInt(i);
         continue;
