@@ -9,3 +9,4 @@ export { SMETA_HEADER, EMETA_HEADER, NO_LBA, encodeSmeta, decodeSmeta, encodeEme
 export { Ftl, FtlIoError, FtlNoSpaceError, UNMAPPED, CACHE, type FtlStats, type FtlTuning, type TargetInfo } from './ftl.js';
 export { createTarget, openTarget, discoverTargets, removeTarget, metaSectors, FtlVolume, type CreateTargetOptions, type OpenTargetOptions } from './target.js';
 export { Ocssd20ChunkDevice } from './ocssd20-device.js';
+export { Ocssd12ChunkDevice } from './ocssd12-device.js';
