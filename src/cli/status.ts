@@ -52,7 +52,7 @@ export function addStatusCommands(program: Command, out: (line: string) => void)
     .action(async (o: { server?: string; outputFormat: string }) => {
       const c = controlClient(o.server);
       const devices = await c.get<DeviceJson[]>('/api/v1/devices');
-      const targets = await c.get<TargetJson[]>('/api/v1/targets').catch(() => [] as TargetJson[]);
+      const targets = await c.get<TargetJson[]>('/api/v1/targets');
       if (o.outputFormat === 'json') return out(JSON.stringify({ blockdevices: [...devices.flatMap((d) => d.namespaces.map((n) => ({ name: n.name, size: n.bytes, type: 'disk' }))), ...targets.map((t) => ({ name: t.name, size: t.bytes, type: 'disk' }))] }, null, 2));
       for (const l of lsblkLines(devices, targets)) out(l);
     });

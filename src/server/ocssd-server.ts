@@ -8,6 +8,7 @@ import { type BlockVolume, NamespaceVolume } from '../host/index.js';
 import { NbdServer } from '../nbd/index.js';
 import { TcpTarget } from '../transport/index.js';
 import { parseNbdServerOptions } from './nbd-options.js';
+import { TargetManager } from './targets.js';
 import { ControlApi } from './control-api.js';
 import { apiRoutes } from './api-routes.js';
 import { buildDevice } from './devices.js';
@@ -31,6 +32,8 @@ export class OcssdServer {
   nbd: NbdServer | undefined;
   /** Volumes over conventional namespaces the server exports (closed after the NBD server). */
   private readonly volumes: BlockVolume[] = [];
+  /** pblk targets (ocssd lnvm create); set once the devices are up. */
+  targets: TargetManager | undefined;
   private stopping: Promise<void> | undefined;
   /** Resolves when stop() has finished (for `serve`, which waits on it). */
   readonly stopped: Promise<void>;
@@ -65,16 +68,17 @@ export class OcssdServer {
         if (ports.discoveryPort !== undefined) server.listeners.discovery = { address: config.host, family: 'IPv4', port: ports.discoveryPort };
       }
       if (config.nbdPort >= 0) {
-        const nbd = new NbdServer({ ...parseNbdServerOptions(`host=${config.host},port=${config.nbdPort}`), log: (l) => log(`nbd: ${l}`) });
-        server.nbd = nbd;
+        server.nbd = new NbdServer({ ...parseNbdServerOptions(`host=${config.host},port=${config.nbdPort}`), log: (l) => log(`nbd: ${l}`) });
         for (const d of server.devices)
           for (const ns of d.namespaces.filter((n) => n.kind === 'nvm')) {
             const volume = await NamespaceVolume.open(d.host, ns.nsid, { name: ns.name });
             server.volumes.push(volume);
-            nbd.addExport(volume, { description: `conventional namespace ${ns.nsid} of ${d.name}` });
+            server.nbd.addExport(volume, { description: `conventional namespace ${ns.nsid} of ${d.name}` });
           }
-        server.listeners.nbd = { address: config.host, family: 'IPv4', port: await nbd.listen() };
       }
+      server.targets = new TargetManager(server);
+      await server.targets.restore();
+      if (server.nbd !== undefined) server.listeners.nbd = { address: config.host, family: 'IPv4', port: await server.nbd.listen() };
       if (config.controlPort >= 0) {
         server.control = new ControlApi(apiRoutes(server));
         server.listeners.control = await server.control.listen(config.host, config.controlPort);
@@ -108,6 +112,7 @@ export class OcssdServer {
       if (this.control !== undefined) await attempt(() => this.control!.close());
       if (this.tcp !== undefined) await attempt(() => this.tcp!.close());
       if (this.nbd !== undefined) await attempt(() => this.nbd!.close());
+      if (this.targets !== undefined) await attempt(() => this.targets!.close());
       for (const v of this.volumes) await attempt(() => v.close());
       for (const d of this.devices) await attempt(() => d.close());
       this.markStopped();

@@ -2,12 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { OcssdServer, type ServeConfig } from '../../src/server/index.js';
+import { OcssdServer } from '../../src/server/index.js';
 import { tempDir } from '../media/helpers.js';
-
-export function serveConfig(dir: string, devices: string[]): ServeConfig {
-  return { devices, dataDir: dir, host: '127.0.0.1', controlPort: 0, tcpPort: -1, discoveryPort: -1, nbdPort: -1, allowedHosts: [] };
-}
+import { serveConfig } from './helpers.js';
 
 async function api(s: OcssdServer, method: string, path: string, body?: string): Promise<{ status: number; json: any }> {
   const c = s.listeners.control!;
