@@ -1,0 +1,182 @@
+// What `nvme lnvm id-ns` shows, read the way the kernel read it: admin 0xE2 (4096 bytes) through
+// the device's own host attachment, then byte 0 picks the rendering (1: the 1.2 Device
+// Identification, 2: the 2.0 Geometry), as nvme-cli 1.x's show_lnvm_id_ns did. Each renderer
+// is a decoder plus a line formatter; the 2.0 one decodes with the spec layout, and a richer
+// host decoder (host/ocssd20.ts) can take its place with the same field names.
+import { type NvmeHost, decodeOcssd12Identity, type Ocssd12Identity, ocssd12StatusName } from '../host/index.js';
+import { OCSSD12_IDENTITY_SIZE, OCSSD20_GEOMETRY, Ocssd12AdminOpcode, decode } from '../spec/index.js';
+import { ApiError } from './control-api.js';
+
+/** The body of GET /api/v1/lnvm/devices/:dev/identity. */
+export interface IdentityView {
+  /** "1.2" or "2.0" (from byte 0 and, for 2.0, the minor number). */
+  readonly version: string;
+  /** What `ocssd lnvm id-ns` prints. */
+  readonly lines: string[];
+  readonly [field: string]: unknown;
+}
+
+/** The 2.0 geometry with host/ocssd20.ts's names (Ocssd20Geometry). */
+export interface Ocssd20GeometryView {
+  readonly mjr: number;
+  readonly mnr: number;
+  readonly lbaf: { readonly grpLen: number; readonly puLen: number; readonly chkLen: number; readonly lbaLen: number };
+  readonly mccap: number;
+  readonly wit: number;
+  readonly numGrp: number;
+  readonly numPu: number;
+  readonly numChk: number;
+  readonly clba: number;
+  readonly wsMin: number;
+  readonly wsOpt: number;
+  readonly mwCunits: number;
+  readonly maxoc: number;
+  readonly maxocpu: number;
+  readonly trdt: number;
+  readonly trdm: number;
+  readonly twrt: number;
+  readonly twrm: number;
+  readonly tcrst: number;
+  readonly tcrsm: number;
+}
+
+/** The 2.0 geometry straight from the spec table (OCSSD20_GEOMETRY). */
+export function decodeGeometry20(buf: Uint8Array): Ocssd20GeometryView {
+  const g = decode(OCSSD20_GEOMETRY, buf);
+  const n = (k: keyof typeof g): number => Number(g[k]);
+  return {
+    mjr: n('mjr'),
+    mnr: n('mnr'),
+    lbaf: { grpLen: n('grp_len'), puLen: n('pu_len'), chkLen: n('chk_len'), lbaLen: n('lba_len') },
+    mccap: n('mccap'),
+    wit: n('wit'),
+    numGrp: n('num_grp'),
+    numPu: n('num_pu'),
+    numChk: n('num_chk'),
+    clba: n('clba'),
+    wsMin: n('ws_min'),
+    wsOpt: n('ws_opt'),
+    mwCunits: n('mw_cunits'),
+    maxoc: n('maxoc'),
+    maxocpu: n('maxocpu'),
+    trdt: n('trdt'),
+    trdm: n('trdm'),
+    twrt: n('twrt'),
+    twrm: n('twrm'),
+    tcrst: n('tcrst'),
+    tcrsm: n('tcrsm'),
+  };
+}
+
+const hex = (n: number): string => (n === 0 ? '0' : `0x${n.toString(16)}`); // C's %#x
+const row = (label: string, value: string | number, width = 9): string => `${label.padEnd(width)}: ${value}`;
+
+/** nvme-cli 1.x's 1.2 rendering (show_lnvm_id12_ns, group by group; Linux and ocssd have one group). */
+export function formatOcssd12Identity(id: Ocssd12Identity): string[] {
+  const p = id.ppaf;
+  const g = (label: string, value: string | number) => row(` ${label}`, value);
+  return [
+    'LightNVM Identity (OCSSD 1.2)',
+    row('verid', hex(id.verId)),
+    row('vmnt', hex(id.vmnt)),
+    row('cgrps', id.cgrps),
+    row('cap', hex(id.cap)),
+    row('dom', hex(id.dom)),
+    row('ppaf', '').trimEnd(),
+    ` ch offs : ${p.chOff} ch bits  : ${p.chLen}`,
+    ` lun offs: ${p.lunOff} lun bits : ${p.lunLen}`,
+    ` pl offs : ${p.plnOff} pl bits  : ${p.plnLen}`,
+    ` blk offs: ${p.blkOff} blk bits : ${p.blkLen}`,
+    ` pg offs : ${p.pgOff} pg bits  : ${p.pgLen}`,
+    ` sec offs: ${p.secOff} sec bits : ${p.secLen}`,
+    row('grp', 0),
+    g('mtype', id.mtype),
+    g('fmtype', id.fmtype),
+    g('chnls', id.numCh),
+    g('luns', id.numLun),
+    g('plns', id.numPln),
+    g('blks', id.numBlk),
+    g('pgs', id.numPg),
+    g('fpg_sz', id.fpgSz),
+    g('csecs', id.csecs),
+    g('sos', id.sos),
+    g('trdt', id.trdt),
+    g('trdm', id.trdm),
+    g('tprt', id.tprt),
+    g('tprm', id.tprm),
+    g('tbet', id.tbet),
+    g('tbem', id.tbem),
+    g('mpos', hex(id.mpos)),
+    g('mccap', hex(id.mccap)),
+    g('cpar', hex(id.cpar)),
+  ];
+}
+
+/** nvme-cli 1.x's 2.0 rendering (show_lnvm_id20_ns). */
+export function formatOcssd20Geometry(g: Ocssd20GeometryView): string[] {
+  const r = (label: string, value: string | number) => row(label, value, 14);
+  return [
+    'LightNVM Geometry (OCSSD 2.0)',
+    r('ver_major', hex(g.mjr)),
+    r('ver_minor', hex(g.mnr)),
+    r('mccap', hex(g.mccap)),
+    r('wit', g.wit),
+    'lba format',
+    r(' grp len', g.lbaf.grpLen),
+    r(' pu len', g.lbaf.puLen),
+    r(' chk len', g.lbaf.chkLen),
+    r(' clba len', g.lbaf.lbaLen),
+    'geometry',
+    r(' num_grp', g.numGrp),
+    r(' num_pu', g.numPu),
+    r(' num_chk', g.numChk),
+    r(' clba', g.clba),
+    'write req',
+    r(' ws_min', g.wsMin),
+    r(' ws_opt', g.wsOpt),
+    r(' mw_cunits', g.mwCunits),
+    r(' maxoc', g.maxoc),
+    r(' maxocpu', g.maxocpu),
+    'perf metrics',
+    r(' trdt (ns)', g.trdt),
+    r(' trdm (ns)', g.trdm),
+    r(' twrt (ns)', g.twrt),
+    r(' twrm (ns)', g.twrm),
+    r(' tcrst (ns)', g.tcrst),
+    r(' tcrsm (ns)', g.tcrsm),
+  ];
+}
+
+interface IdentityRenderer {
+  render(buf: Uint8Array): IdentityView;
+}
+
+/** Renderers by identity byte 0 (1.2's VER_ID, 2.0's MJR). */
+export const IDENTITY_RENDERERS: Readonly<Record<number, IdentityRenderer>> = {
+  1: {
+    render(buf) {
+      const id = decodeOcssd12Identity(buf);
+      return { version: '1.2', ...id, lines: formatOcssd12Identity(id) };
+    },
+  },
+  2: {
+    render(buf) {
+      const g = decodeGeometry20(buf);
+      return { version: `2.${g.mnr}`, ...g, lines: formatOcssd20Geometry(g) };
+    },
+  },
+};
+
+/** The identity view of a raw 0xE2 reply; an unknown version is a 409 naming it. */
+export function renderIdentity(buf: Uint8Array, device: string): IdentityView {
+  const r = IDENTITY_RENDERERS[buf[0]!];
+  if (r === undefined) throw new ApiError(409, `${device}: Open-Channel identity version ${buf[0]} is not supported (1 is OCSSD 1.2, 2 is OCSSD 2.0)`);
+  return r.render(buf);
+}
+
+/** Sends admin 0xE2 for `nsid` and returns its 4096 bytes; a device error is a 502 with its status. */
+export async function readIdentity(host: NvmeHost, nsid: number, device: string): Promise<Uint8Array> {
+  const r = await host.passthrough('admin', { opc: Ocssd12AdminOpcode.IDENTITY, nsid }, { dataInLength: OCSSD12_IDENTITY_SIZE });
+  if (r.status !== 0 || r.data === undefined) throw new ApiError(502, `${device}: Open-Channel identity (admin 0xE2) failed: ${ocssd12StatusName(r.status)} (0x${r.status.toString(16)})`);
+  return r.data;
+}
