@@ -26,11 +26,15 @@ export function lnvmDevice(server: OcssdServer, name: string) {
 const BBT_VALUES: readonly number[] = Object.values(Ocssd12BbtEntry);
 const NO_BBT_20 = 'OCSSD 2.0 has no bad block table; see the chunk log';
 
-/** An integer in 0..count-1, from a query string or a JSON body; a bad one is a 400 naming it and the geometry. */
-function index(v: unknown, key: string, count: number, what: string, fallback?: number): number {
+/**
+ * An integer in 0..count-1 from a JSON body (a number) or a query string (digits); a bad one is
+ * a 400 naming the field, its value and the geometry.
+ */
+function index(from: 'query' | 'body', v: unknown, key: string, count: number, what: string, fallback?: number): number {
   if (v === undefined && fallback !== undefined) return fallback;
-  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n >= count) throw new ApiError(400, `${key}=${typeof v === 'string' ? v : JSON.stringify(v ?? null)}: allowed an integer 0..${count - 1} (${what})`);
+  const query = from === 'query' && typeof v === 'string';
+  const n = query && /^\d+$/.test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n >= count) throw new ApiError(400, `${key}=${query ? v : JSON.stringify(v ?? null)}: allowed an integer 0..${count - 1} (${what})`);
   return n;
 }
 
@@ -62,8 +66,8 @@ export function lightnvmRoutes(server: OcssdServer): Route[] {
     const name = params['dev']!;
     const dev = await device12(name);
     const id = dev.identity;
-    const ch = index(query.get('ch') ?? undefined, 'ch', id.numCh, `${name} has ${id.numCh} channel(s)`, 0);
-    const lun = index(query.get('lun') ?? undefined, 'lun', id.numLun, `${name} has ${id.numLun} LUN(s) per channel`, 0);
+    const ch = index('query', query.get('ch') ?? undefined, 'ch', id.numCh, `${name} has ${id.numCh} channel(s)`, 0);
+    const lun = index('query', query.get('lun') ?? undefined, 'lun', id.numLun, `${name} has ${id.numLun} LUN(s) per channel`, 0);
     const b = await dev.getBbt(ch, lun).catch((e: unknown) => deviceError(e, `${name}: Get Bad Block Table ch ${ch} lun ${lun}`));
     return { device: name, ch, lun, verid: b.verid, revid: b.revid, tblks: b.tblks, tfact: b.tfact, tgrown: b.tgrown, tdresv: b.tdresv, thresv: b.thresv, planes: id.numPln, entries: Array.from(b.entries) };
   };
@@ -72,10 +76,10 @@ export function lightnvmRoutes(server: OcssdServer): Route[] {
     const name = params['dev']!;
     const dev = await device12(name);
     const id = dev.identity;
-    const ch = index(body['ch'], 'ch', id.numCh, `${name} has ${id.numCh} channel(s)`, 0);
-    const lun = index(body['lun'], 'lun', id.numLun, `${name} has ${id.numLun} LUN(s) per channel`, 0);
-    const pln = index(body['pln'], 'pln', id.numPln, `${name} has ${id.numPln} plane(s)`, 0);
-    const blk = index(body['blk'], 'blk', id.numBlk, `${name} has ${id.numBlk} block(s) per plane`);
+    const ch = index('body', body['ch'], 'ch', id.numCh, `${name} has ${id.numCh} channel(s)`, 0);
+    const lun = index('body', body['lun'], 'lun', id.numLun, `${name} has ${id.numLun} LUN(s) per channel`, 0);
+    const pln = index('body', body['pln'], 'pln', id.numPln, `${name} has ${id.numPln} plane(s)`, 0);
+    const blk = index('body', body['blk'], 'blk', id.numBlk, `${name} has ${id.numBlk} block(s) per plane`);
     const value = body['value'];
     if (typeof value !== 'number' || !BBT_VALUES.includes(value)) throw new ApiError(400, `value=${JSON.stringify(value ?? null)}: allowed 0 (good), 1 (factory bad), 2 (grown bad), 4 (device reserved), 8 (host reserved)`);
     const r = await dev.setBbt([dev.ppa({ ch, lun, pln, blk })], value);
