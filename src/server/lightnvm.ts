@@ -103,11 +103,13 @@ export function lightnvmRoutes(server: OcssdServer): Route[] {
     {
       method: 'GET',
       path: '/api/v1/lnvm/devices/:dev/identity',
-      summary: 'the Open-Channel identity (1.2) or geometry (2.0), admin 0xE2 (nvme lnvm id-ns)',
-      handler: async ({ params }) => {
+      summary: 'the Open-Channel identity (1.2) or geometry (2.0), admin 0xE2 (nvme lnvm id-ns); ?human=1 explains the bits (-H)',
+      handler: async ({ params, query }) => {
         const name = params['dev']!;
+        const human = query.get('human');
+        if (human !== null && human !== '0' && human !== '1') throw new ApiError(400, `human=${human}: allowed 0 or 1`);
         const { device, ns } = lnvmDevice(server, name);
-        return { device: name, ...renderIdentity(await readIdentity(device.host, ns.nsid, name), name) };
+        return { device: name, ...renderIdentity(await readIdentity(device.host, ns.nsid, name), name, human === '1') };
       },
     },
     { method: 'GET', path: '/api/v1/lnvm/devices/:dev/bbt', summary: 'bad block table of one LUN, ?ch=&lun= (nvme lnvm diag-bbtbl; OCSSD 1.2)', handler: getBbt },

@@ -51,13 +51,24 @@ test('ocssd lnvm list, info, id-ns, diag-set-bbtbl and diag-bbtbl against ocssd 
     assert.ok(lines.includes(' luns    : 4'));
     assert.ok(lines.includes(' blks    : 7'));
     assert.ok(lines.includes(' mpos    : 0x20202'));
+    // nvme-cli's spelling: the device as the argument, /dev/ and all; -H explains the bits.
+    const positional = await lnvm('id-ns', '/dev/nvme0n1');
+    assert.equal(positional.stdout, id.stdout);
+    const human = await lnvm('id-ns', 'nvme0n1', '-H');
+    assert.match(human.stdout, /\ncap      : 0x3\n {11}\[0\]: Bad block table management\n/);
+    const twice = await lnvm('diag-bbtbl', 'nvme0n1', '-d', 'nvme1n1');
+    assert.equal(twice.code, 1);
+    assert.equal(twice.stderr, "ocssd: device given twice: 'nvme0n1' and -d 'nvme1n1'\n");
+    const none = await lnvm('id-ns');
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /^ocssd: a device is needed: -d nvme0n1/);
     const idJson = JSON.parse((await lnvm('id-ns', '-d', 'nvme0n1', '-o', 'json')).stdout);
     assert.deepEqual([idJson.numLun, idJson.numPln, idJson.numBlk, idJson.numPg, idJson.csecs], [4, 2, 7, 64, 4096]);
 
     const set = await lnvm('diag-set-bbtbl', '-d', 'nvme0n1', '-c', '0', '-l', '3', '-p', '1', '-b', '6', '-v', '2');
     assert.equal(set.code, 0, set.stderr);
     assert.equal(set.stdout, ''); // nvme-cli prints nothing on success
-    const bbt = await lnvm('diag-bbtbl', '-d', 'nvme0n1', '-c', '0', '-l', '3');
+    const bbt = await lnvm('diag-bbtbl', '/dev/nvme0n1', '-c', '0', '-l', '3');
     assert.equal(bbt.code, 0, bbt.stderr);
     assert.equal(
       bbt.stdout,

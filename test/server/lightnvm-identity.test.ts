@@ -47,6 +47,12 @@ test('a 2.0 geometry renders from the spec table: nvme-cli 1.x lines and fields 
   assert.deepEqual([v['numGrp'], v['numPu'], v['numChk'], v['clba'], v['mwCunits'], v['maxocpu']], [2, 8, 1000, 4096, 24, 16]);
 });
 
+test('a 2.0 geometry with -H explains its MCCAP bits', () => {
+  const lines = renderIdentity(geometry20(), 'nvme0n1', true).lines;
+  assert.deepEqual(lines.slice(3, 7), ['mccap         : 0x3', '           [0]: Vector copy support', '           [1]: Multiple resets support', 'wit           : 10']);
+  assert.equal(lines.length, 30);
+});
+
 test('an identity of an unknown version is a 409 naming it', () => {
   const buf = new Uint8Array(4096);
   buf[0] = 3;

@@ -65,6 +65,16 @@ test('lnvm identity: admin 0xE2 through the served host, nvme-cli lines and deco
     assert.deepEqual([id.json.numCh, id.json.numLun, id.json.numPln, id.json.numBlk, id.json.numPg, id.json.secsPerPg], [1, 4, 2, 7, 64, 4]);
     assert.equal(id.json.totalBytes, 1 * 4 * 2 * 7 * 64 * 4 * 4096);
     assert.deepEqual(id.json.ppaf, { secOff: 0, secLen: 2, plnOff: 2, plnLen: 1, pgOff: 3, pgLen: 6, blkOff: 9, blkLen: 3, lunOff: 12, lunLen: 2, chOff: 14, chLen: 0 });
+    // -H: nvme-cli's explanations under the bits the device sets, nothing else changes.
+    const human = (await api(s, 'GET', '/api/v1/lnvm/devices/nvme0n1/identity?human=1')).json.lines as string[];
+    const E = ' '.repeat(11);
+    assert.deepEqual(human.slice(2, 9), ['vmnt     : 0', `${E}Generic/Enable opcodes as found in this spec.`, 'cgrps    : 1', 'cap      : 0x3', `${E}[0]: Bad block table management`, `${E}[1]: Hybrid command support`, 'dom      : 0']);
+    assert.deepEqual(human.slice(-7), [' mpos    : 0x20202', `${E}[1]: Dual plane read`, `${E}[9]: Dual plane program`, `${E}[17]: Dual plane erase`, ' mccap   : 0x1', `${E}[0]: SLC mode`, ' cpar    : 0']);
+    assert.deepEqual(human.filter((l) => !l.startsWith(E)), ID_LINES);
+    assert.equal((await api(s, 'GET', '/api/v1/lnvm/devices/nvme0n1/identity?human=0')).json.lines.length, ID_LINES.length);
+    const badHuman = await api(s, 'GET', '/api/v1/lnvm/devices/nvme0n1/identity?human=yes');
+    assert.equal(badHuman.status, 400);
+    assert.equal(badHuman.json.error, 'human=yes: allowed 0 or 1');
     const conv = await api(s, 'GET', '/api/v1/lnvm/devices/nvme1n1/identity');
     assert.equal(conv.status, 404);
     assert.equal(conv.json.error, "no Open-Channel device 'nvme1n1' (have nvme0n1)");
