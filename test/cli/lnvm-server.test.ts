@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../media/helpers.js';
 import { BIN, startServe } from './serve-child.js';
@@ -103,9 +104,9 @@ test('ocssd lnvm list, info, id-ns, diag-set-bbtbl and diag-bbtbl against ocssd 
   }
 });
 
-test('the tutorial device (ocssd serve with no -device) lists as the tutorial showed', { timeout: 90_000 }, async (t) => {
+test('the tutorial device (ocssd serve with no -device) lists as the tutorial showed; a mark lands in bbtable.qemu and survives a restart', { timeout: 90_000 }, async (t) => {
   const dir = tempDir(t);
-  const serve = await startServe(['--data-dir', dir]);
+  let serve = await startServe(['--data-dir', dir]);
   try {
     const list = await ocssd(['lnvm', 'list', '--server', serve.server]);
     assert.equal(list.code, 0, list.stderr);
@@ -116,6 +117,16 @@ test('the tutorial device (ocssd serve with no -device) lists as the tutorial sh
     const id = await ocssd(['lnvm', 'id-ns', '-d', 'nvme0n1', '--server', serve.server]);
     assert.match(id.stdout, / luns    : 16\n plns    : 2\n blks    : 3\n pgs     : 512\n/);
     assert.match(id.stdout, / blk offs: 12 blk bits : 2\n/);
+    const set = await ocssd(['lnvm', 'diag-set-bbtbl', 'nvme0n1', '-l', '15', '-p', '1', '-b', '2', '-v', '2', '--server', serve.server]);
+    assert.equal(set.code, 0, set.stderr);
+    // The original's file: one byte per (lun, blk, pln), the last one is LUN 15 block 2 plane 1.
+    const file = readFileSync(join(dir, 'bbtable.qemu'));
+    assert.equal(file.length, 16 * 3 * 2);
+    assert.deepEqual([...file].flatMap((v, i) => (v === 0 ? [] : [[i, v]])), [[95, 2]]);
+    assert.equal(await serve.stop(), 0);
+    serve = await startServe(['--data-dir', dir]);
+    const again = await ocssd(['lnvm', 'diag-bbtbl', 'nvme0n1', '-l', '15', '--server', serve.server]);
+    assert.match(again.stdout, /\ntgrown   : 1\n[^]*\n  blk 2 pln 1: 0x2 grown bad\n$/);
   } finally {
     assert.equal(await serve.stop(), 0);
   }
