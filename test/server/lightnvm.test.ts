@@ -155,3 +155,29 @@ test('lnvm bbt: out-of-range and malformed fields are 400s naming the field; unk
     await s.stop();
   }
 });
+
+test('lnvm bbt on a two-namespace, two-channel device: each namespace and channel has its own table', async (t) => {
+  const dir = tempDir(t);
+  const s = await OcssdServer.start(serveConfig(dir, [`nvme,drive=${join(dir, 'img')},size=64M,lver=1,namespaces=2,lnum_ch=2,lnum_lun=2,lnum_pln=2,lsecs_per_pg=4,lpgs_per_blk=64,serial=t`]), () => {});
+  try {
+    assert.deepEqual((await api(s, 'GET', '/api/v1/lnvm/devices')).json.map((d: any) => d.name), ['nvme0n1', 'nvme0n2']);
+    const id2 = (await api(s, 'GET', '/api/v1/lnvm/devices/nvme0n2/identity')).json;
+    assert.deepEqual([id2.numCh, id2.numLun, id2.numPln], [2, 2, 2]);
+    const blocks = id2.numBlk as number;
+    assert.equal((await api(s, 'PUT', '/api/v1/lnvm/devices/nvme0n2/bbt', { ch: 1, lun: 1, pln: 0, blk: blocks - 1, value: 4 })).status, 200);
+    const tables = async (dev: string) => {
+      const out: number[][] = [];
+      for (const ch of [0, 1]) for (const lun of [0, 1]) out.push((await api(s, 'GET', `/api/v1/lnvm/devices/${dev}/bbt?ch=${ch}&lun=${lun}`)).json.entries);
+      return out;
+    };
+    const clean = new Array(blocks * 2).fill(0);
+    const marked = [...clean];
+    marked[(blocks - 1) * 2] = 4;
+    assert.deepEqual(await tables('nvme0n2'), [clean, clean, clean, marked]);
+    assert.deepEqual(await tables('nvme0n1'), [clean, clean, clean, clean]);
+    assert.equal((await api(s, 'GET', '/api/v1/lnvm/devices/nvme0n2/bbt?ch=1&lun=1')).json.tdresv, 1);
+    assert.match((await api(s, 'GET', '/api/v1/lnvm/devices/nvme0n1/bbt?ch=2')).json.error, /^ch=2: allowed an integer 0\.\.1 \(nvme0n1 has 2 channel\(s\)\)$/);
+  } finally {
+    await s.stop();
+  }
+});
