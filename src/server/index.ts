@@ -22,4 +22,4 @@ export {
   type Ocssd12BuildOptions,
 } from './ocssd12-device.js';
 export { ocssd12Layout, ocssd12Layouts, ocssd12ImageSize, type Ocssd12NamespaceLayout } from './ocssd12-geometry.js';
-export { renderIdentity, readIdentity, decodeGeometry20, formatOcssd12Identity, formatOcssd20Geometry, IDENTITY_RENDERERS, type IdentityView, type Ocssd20GeometryView } from './lightnvm-identity.js';
+export { renderIdentity, readIdentity, statusText, decodeGeometry20, formatOcssd12Identity, formatOcssd20Geometry, IDENTITY_RENDERERS, type IdentityView, type Ocssd20GeometryView } from './lightnvm-identity.js';

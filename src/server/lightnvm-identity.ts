@@ -207,9 +207,15 @@ export function renderIdentity(buf: Uint8Array, device: string, human = false): 
   return r.render(buf, human);
 }
 
+/** A device status for a message: its name, with the value when the name does not carry it. */
+export function statusText(status: number): string {
+  const name = ocssd12StatusName(status);
+  return name.includes('0x') ? name : `${name} (0x${status.toString(16)})`;
+}
+
 /** Sends admin 0xE2 for `nsid` and returns its 4096 bytes; a device error is a 502 with its status. */
 export async function readIdentity(host: NvmeHost, nsid: number, device: string): Promise<Uint8Array> {
   const r = await host.passthrough('admin', { opc: Ocssd12AdminOpcode.IDENTITY, nsid }, { dataInLength: OCSSD12_IDENTITY_SIZE });
-  if (r.status !== 0 || r.data === undefined) throw new ApiError(502, `${device}: Open-Channel identity (admin 0xE2) failed: ${ocssd12StatusName(r.status)} (0x${r.status.toString(16)})`);
+  if (r.status !== 0 || r.data === undefined) throw new ApiError(502, `${device}: Open-Channel identity (admin 0xE2) failed: ${statusText(r.status)}`);
   return r.data;
 }

@@ -2,10 +2,10 @@
 // `nvme lnvm` (drivers/lightnvm/core.c). It registers every Open-Channel namespace as an nvm
 // device, answers list/info the way the kernel did (block manager "gennvm" (1,0,0) for
 // compatibility, subsystem (1,0,0), target type pblk (1,0,0)), and hosts the targets.
-import { NvmeStatusError, Ocssd12Device, ocssd12StatusName } from '../host/index.js';
+import { NvmeStatusError, Ocssd12Device } from '../host/index.js';
 import { Ocssd12BbtEntry } from '../spec/index.js';
 import { ApiError, type ApiRequest, type Route } from './control-api.js';
-import { readIdentity, renderIdentity } from './lightnvm-identity.js';
+import { readIdentity, renderIdentity, statusText } from './lightnvm-identity.js';
 import type { OcssdServer } from './ocssd-server.js';
 
 export const LIGHTNVM_VERSION: [number, number, number] = [1, 0, 0];
@@ -58,7 +58,7 @@ export function lightnvmRoutes(server: OcssdServer): Route[] {
     return p;
   };
   const deviceError = (e: unknown, what: string): never => {
-    if (e instanceof NvmeStatusError) throw new ApiError(502, `${what}: the device answered ${ocssd12StatusName(e.status)} (0x${e.status.toString(16)})`);
+    if (e instanceof NvmeStatusError) throw new ApiError(502, `${what}: the device answered ${statusText(e.status)}`);
     throw e;
   };
 
@@ -83,7 +83,7 @@ export function lightnvmRoutes(server: OcssdServer): Route[] {
     const value = body['value'];
     if (typeof value !== 'number' || !BBT_VALUES.includes(value)) throw new ApiError(400, `value=${JSON.stringify(value ?? null)}: allowed 0 (good), 1 (factory bad), 2 (grown bad), 4 (device reserved), 8 (host reserved)`);
     const r = await dev.setBbt([dev.ppa({ ch, lun, pln, blk })], value);
-    if (r.status !== 0) throw new ApiError(409, `${name}: Set Bad Block Table ch ${ch} lun ${lun} pln ${pln} blk ${blk} to ${value}: the device answered ${ocssd12StatusName(r.status)} (0x${r.status.toString(16)})`);
+    if (r.status !== 0) throw new ApiError(409, `${name}: Set Bad Block Table ch ${ch} lun ${lun} pln ${pln} blk ${blk} to ${value}: the device answered ${statusText(r.status)}`);
     return { device: name, ch, lun, pln, blk, value };
   };
 

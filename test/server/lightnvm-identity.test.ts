@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OCSSD20_GEOMETRY, encode } from '../../src/spec/index.js';
-import { ApiError, type OcssdServer, renderIdentity } from '../../src/server/index.js';
+import { ApiError, type OcssdServer, readIdentity, renderIdentity, statusText } from '../../src/server/index.js';
 import { lightnvmRoutes } from '../../src/server/lightnvm.js';
 
 const geometry20 = () =>
@@ -90,4 +90,10 @@ test('the identity and bbt routes on a 2.0 namespace: geometry lines, and 409 fo
   }
   assert.deepEqual(sent, [0xe2]); // no Get/Set BBT reached the device
   assert.deepEqual(routes.find((r) => r.path === '/api/v1/lnvm/devices')!.handler(req()), [{ name: 'nvme0n1', bmname: 'gennvm', bmversion: [1, 0, 0], kind: 'ocssd20' }]);
+});
+
+test('a device that fails admin 0xE2 is a 502 naming its status', async () => {
+  const host = { passthrough: async () => ({ status: 0x4002, dw0: 0, dw1: 0 }) } as unknown as Parameters<typeof readIdentity>[0];
+  await assert.rejects(readIdentity(host, 1, 'nvme0n1'), (e: unknown) => e instanceof ApiError && e.status === 502 && e.message === 'nvme0n1: Open-Channel identity (admin 0xE2) failed: Invalid Field in Command (SCT 0x0 SC 0x02, DNR)');
+  assert.equal(statusText(0x40ff), 'Write Failure (0x40ff)');
 });
