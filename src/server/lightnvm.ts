@@ -83,7 +83,7 @@ export function lightnvmRoutes(server: OcssdServer): Route[] {
     const value = body['value'];
     if (typeof value !== 'number' || !BBT_VALUES.includes(value)) throw new ApiError(400, `value=${JSON.stringify(value ?? null)}: allowed 0 (good), 1 (factory bad), 2 (grown bad), 4 (device reserved), 8 (host reserved)`);
     const r = await dev.setBbt([dev.ppa({ ch, lun, pln, blk })], value);
-    if (r.status !== 0) throw new ApiError(409, `${name}: Set Bad Block Table ch ${ch} lun ${lun} pln ${pln} blk ${blk} to ${value}: the device answered ${statusText(r.status)}`);
+    if (r.status !== 0) throw new ApiError(502, `${name}: Set Bad Block Table ch ${ch} lun ${lun} pln ${pln} blk ${blk} to ${value}: the device answered ${statusText(r.status)}`);
     return { device: name, ch, lun, pln, blk, value };
   };
 

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OcssdServer, type ServeConfig } from '../../src/server/index.js';
 import { tempDir } from '../media/helpers.js';
@@ -177,6 +178,27 @@ test('lnvm bbt on a two-namespace, two-channel device: each namespace and channe
     assert.deepEqual(await tables('nvme0n1'), [clean, clean, clean, clean]);
     assert.equal((await api(s, 'GET', '/api/v1/lnvm/devices/nvme0n2/bbt?ch=1&lun=1')).json.tdresv, 1);
     assert.match((await api(s, 'GET', '/api/v1/lnvm/devices/nvme0n1/bbt?ch=2')).json.error, /^ch=2: allowed an integer 0\.\.1 \(nvme0n1 has 2 channel\(s\)\)$/);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('lnvm bbt: a Set BBT the device fails (its lbbtable cannot be written) is a 502 naming the status', async (t) => {
+  const dir = tempDir(t);
+  const table = join(dir, 'bbt');
+  const logged: string[] = [];
+  const s = await OcssdServer.start(serveConfig(dir, [`${line12(dir)},lbbtable=${table}`]), (l) => logged.push(l));
+  try {
+    assert.equal((await api(s, 'PUT', '/api/v1/lnvm/devices/nvme0n1/bbt', { blk: 1, value: 2 })).status, 200);
+    assert.equal(readFileSync(table)[2], 2);
+    // A non-empty directory where the table file was: the atomic rename over it fails.
+    rmSync(table);
+    mkdirSync(table);
+    writeFileSync(join(table, 'x'), 'x');
+    const r = await api(s, 'PUT', '/api/v1/lnvm/devices/nvme0n1/bbt', { blk: 3, value: 2 });
+    assert.equal(r.status, 502);
+    assert.match(r.json.error, /^nvme0n1: Set Bad Block Table ch 0 lun 0 pln 0 blk 3 to 2: the device answered Internal Error/);
+    assert.match(logged.join('\n'), /could not save the bad block table/);
   } finally {
     await s.stop();
   }
