@@ -24,7 +24,7 @@ export async function run(argv: readonly string[], out: (line: string) => void =
 
   program
     .command('probe')
-    .description('build an NVMe controller (conventional, or OCSSD 1.2 with lver=1) from an option line, attach to it as a host would (in-process) and print what the host sees')
+    .description('build an NVMe controller (conventional, OCSSD 1.2 with lver=1, OCSSD 2.0 with lver=2) from an option line, attach to it as a host would (in-process) and print what the host sees')
     .option('--device <line>', "the original's -device syntax, e.g. nvme,drive=nvme.img,serial=deadbeef,namespaces=2,lba_index=0", 'nvme')
     .option('--local', 'run the device in this thread instead of a worker thread')
     .addHelpText('after', deviceHelp().join('\n'))

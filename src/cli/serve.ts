@@ -60,15 +60,21 @@ export function addServeCommand(program: Command, out: (line: string) => void): 
     .addOption(new Option('--allow-host <hostnqn>', 'a host NQN allowed to connect over NVMe/TCP (repeatable; default: any)').argParser(collect))
     .addHelpText('after', deviceHelp().join('\n'))
     .action(async (flags: ServeFlags) => {
-      const server = await OcssdServer.start(serveConfig(flags), (l) => process.stderr.write(`${l}\n`));
-      for (const line of describeServer(server)) out(line);
+      const config = serveConfig(flags);
+      // Handlers go in before anything starts, so a signal during start-up still stops cleanly.
+      let server: OcssdServer | undefined;
+      let signalled: NodeJS.Signals | undefined;
       const onSignal = (sig: NodeJS.Signals) => {
+        signalled = sig;
         out(`ocssd: ${sig}: stopping (flushing device state)...`);
-        void server.stop();
+        void server?.stop();
       };
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
+        server = await OcssdServer.start(config, (l) => process.stderr.write(`${l}\n`));
+        if (signalled !== undefined) await server.stop();
+        else for (const line of describeServer(server)) out(line);
         await server.stopped;
       } finally {
         process.off('SIGINT', onSignal);

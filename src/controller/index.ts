@@ -17,3 +17,27 @@ export { Ocssd12Namespace, DEFAULT_OCSSD12_SETTINGS, type Ocssd12NamespaceOption
 export { OCSSD12_ADMIN_COMMANDS, OCSSD12_IO_COMMANDS, OCSSD12_IO } from './commands/ocssd12.js';
 export { Ocssd12Errors } from './ocssd12-status.js';
 export { Ppa12Codec, PpaProblem, PPA_PROBLEM_NAMES, Bitmap64, type Ppa12 } from './ocssd12-address.js';
+export { Ocssd20Namespace, DEFAULT_OCSSD20_TIMING, WNU_KIND, type Ocssd20NamespaceOptions, type Ocssd20Timing, type ChunkAddress, type ChunkOverride, type Ocssd20FaultSpec, type Ocssd20FaultRule } from './ocssd20-namespace.js';
+export { Ocssd20CommandStatus } from './ocssd20-chunk-io.js';
+export { ChunkNotifications, MAX_CHUNK_NOTIFICATIONS, type ChunkNotification } from './ocssd20-notifications.js';
+export { ocssd20AdminCommands, ocssd20IoCommands, ocssd20IoTable, CHUNK_INFORMATION_LOG, CHUNK_NOTIFICATION_LOG, MEDIA_FEEDBACK_FEATURE, type Ocssd20ControllerView } from './commands/ocssd20.js';
+export { featureHandlers, type FeatureDef, type FeatureOps } from './commands/admin-features.js';
+export { type FabricsIdentity } from './controller.js';
+export {
+  FABRICS_COMMANDS,
+  FABRICS_TYPES,
+  ConnectStatus,
+  INVALID_HOST_REFUSAL,
+  NQN_MAX,
+  NQN_MIN,
+  applyConnectKato,
+  fctypeOf,
+  invalidConnectParameter,
+  isConnectRefusal,
+  keepAliveTimeout,
+  parseConnect,
+  type ConnectRefusal,
+  type ConnectRequest,
+  type FabricsCommandDef,
+} from './commands/fabrics.js';
+export { createDiscoveryCommands, encodeDiscoveryLog, type DiscoveryLog, type DiscoveryRecord, type DiscoverySource } from './commands/discovery.js';

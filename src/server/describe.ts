@@ -3,6 +3,7 @@
 import { describeOptions } from './device-options.js';
 import { NVME_DEVICE_OPTIONS } from './nvme-device.js';
 import { OCSSD12_DEVICE_OPTIONS } from './ocssd12-options.js';
+import { OCSSD20_DEVICE_OPTIONS } from './ocssd20-options.js';
 import type { OcssdServer } from './ocssd-server.js';
 import { TUTORIAL_DEVICE_LINE } from './default-device.js';
 
@@ -28,6 +29,11 @@ export function describeServer(s: OcssdServer): string[] {
     lines.push(`${d.name}: ${KIND_NAMES[d.kind]}, subsystem ${d.nqn}`);
     for (const ns of d.namespaces) lines.push(`  ${ns.name}  ${lsblkSize(ns.bytes).padStart(6)}  ${ns.nsze} x ${ns.lbaSize} B blocks`);
   }
+  const t = s.listeners.nvmeTcp;
+  const disc = s.listeners.discovery;
+  if (t !== undefined) {
+    lines.push(`NVMe/TCP: ${t.address}:${t.port}${disc !== undefined ? `, discovery ${disc.address}:${disc.port}` : ''} (nvme discover -t tcp -a ${t.address} -s ${disc?.port ?? t.port}; nvme connect -t tcp -a ${t.address} -s ${t.port} -n ${s.devices[0]?.nqn ?? '<nqn>'})`);
+  } else lines.push('NVMe/TCP: off');
   const c = s.listeners.control;
   lines.push(c !== undefined ? `control API: http://${c.address}:${c.port}/api/v1 (ocssd lnvm list, ocssd lsblk${c.port === 7411 ? '' : ` --server ${c.address}:${c.port}`})` : 'control API: off');
   lines.push('stop with Ctrl-C (SIGINT) or SIGTERM: device state is flushed');
@@ -48,5 +54,8 @@ export function deviceHelp(): string[] {
     '',
     'Device options, OCSSD 1.2 (lver=1):',
     ...describeOptions(OCSSD12_DEVICE_OPTIONS),
+    '',
+    'Device options, OCSSD 2.0 (lver=2):',
+    ...describeOptions(OCSSD20_DEVICE_OPTIONS),
   ];
 }

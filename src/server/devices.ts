@@ -15,6 +15,6 @@ export const subsystemNqn = (name: string): string => `nqn.2026-11.io.ocssd:${na
 
 export function buildDevice(line: string, o: BuildOptions): BuiltDevice {
   const config = parseNvmeDevice(line);
-  const kind = config.lver === Lver.OCSSD12 ? 'ocssd12' : 'nvme';
+  const kind = config.lver === Lver.OCSSD12 ? 'ocssd12' : config.lver === Lver.OCSSD20 ? 'ocssd20' : 'nvme';
   return { kind, blueprint: nvmeBlueprint(config, { log: o.log }), nqn: subsystemNqn(o.name) };
 }

@@ -9,7 +9,7 @@ export { describeServer, deviceHelp, lsblkSize } from './describe.js';
 export { ControlApi, ApiError, type Route, type ApiRequest } from './control-api.js';
 export { DeviceOptionError, parseDeviceLine, describeOptions, parseSize, formatSize, type OptionSpec, type OptionValue } from './device-options.js';
 export { NVME_DEVICE_OPTIONS, NVME_DEVICE_MODULE, parseNvmeDevice, nvmeDeviceConfig, createNvmeDevice, conventionalBlueprint, nvmeBlueprint, type NvmeDeviceConfig, type ConventionalDeviceConfig } from './nvme-device.js';
-export { probeNvmeDevice, describeProbe, describeOcssd12, type ProbeResult } from './probe.js';
+export { probeNvmeDevice, describeProbe, describeOcssd12, describeOcssd20, type ProbeResult } from './probe.js';
 export { LIGHTNVM_COMMON_OPTIONS, LVER_OPTION, Lver, lverOf } from './lightnvm-options.js';
 export { OCSSD12_DEVICE_OPTIONS, OCSSD12_DEFAULT_IMAGE_SIZE, parseOcssd12Device, ocssd12DeviceConfig, type Ocssd12DeviceConfig } from './ocssd12-options.js';
 export {
@@ -23,3 +23,5 @@ export {
 } from './ocssd12-device.js';
 export { ocssd12Layout, ocssd12Layouts, ocssd12ImageSize, type Ocssd12NamespaceLayout } from './ocssd12-geometry.js';
 export { renderIdentity, readIdentity, statusText, decodeGeometry20, formatOcssd12Identity, formatOcssd20Geometry, IDENTITY_RENDERERS, type IdentityView, type Ocssd20GeometryView } from './lightnvm-identity.js';
+export { OCSSD20_DEVICE_OPTIONS, parseChunkStateFile, parseResetFailFile, parseWriteFailFile, type ChunkStateLine, type FailLine } from './ocssd20-options.js';
+export { OCSSD20_DEVICE_MODULE, MAX_MEMORY_IMAGE, parseOcssd20Device, ocssd20DeviceConfig, createOcssd20Device, ocssd20Blueprint, openOcssd20Namespace, type Ocssd20DeviceConfig, type Ocssd20Device } from './ocssd20-device.js';

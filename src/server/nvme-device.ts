@@ -11,6 +11,7 @@ import { type OptionSpec, type OptionValues, formatSize, optionError, parseDevic
 import { Lver, lverOf } from './lightnvm-options.js';
 import { type Ocssd12BuildOptions, ocssd12Blueprint } from './ocssd12-device.js';
 import { type Ocssd12DeviceConfig, parseOcssd12Device } from './ocssd12-options.js';
+import { type Ocssd20DeviceConfig, ocssd20Blueprint, parseOcssd20Device } from './ocssd20-device.js';
 
 /** Room each namespace needs beyond its blocks (header and block state), so tiny splits are refused early. */
 const MIN_NAMESPACE_BYTES = 64 * 1024;
@@ -53,7 +54,7 @@ export interface ConventionalDeviceConfig {
 }
 
 /** Any device `-device nvme,...` describes, told apart by `lver` (LightNVM version). */
-export type NvmeDeviceConfig = ConventionalDeviceConfig | Ocssd12DeviceConfig;
+export type NvmeDeviceConfig = ConventionalDeviceConfig | Ocssd12DeviceConfig | Ocssd20DeviceConfig;
 
 /**
  * Parses `nvme,drive=...,serial=...` (the model word is optional) into a checked configuration:
@@ -62,7 +63,7 @@ export type NvmeDeviceConfig = ConventionalDeviceConfig | Ocssd12DeviceConfig;
 export function parseNvmeDevice(line: string): NvmeDeviceConfig {
   const lver = lverOf(line);
   if (lver === Lver.OCSSD12) return parseOcssd12Device(line);
-  if (lver !== Lver.CONVENTIONAL) optionError('lver', lver, 'allowed 0 (conventional NVMe) or 1 (OCSSD 1.2) in this build');
+  if (lver === Lver.OCSSD20) return parseOcssd20Device(line);
   const v = parseDeviceLine(withoutLver(line), NVME_DEVICE_OPTIONS);
   if (v['model'] !== undefined && v['model'] !== 'nvme') optionError('model', v['model'], "allowed 'nvme' (a conventional NVMe controller)");
   return nvmeDeviceConfig(v);
@@ -147,7 +148,9 @@ export function conventionalBlueprint(config: ConventionalDeviceConfig): DeviceB
 
 /** The blueprint of any `-device nvme,...` configuration, by its personality. */
 export function nvmeBlueprint(config: NvmeDeviceConfig, o: Ocssd12BuildOptions = {}): DeviceBlueprint {
-  return config.lver === Lver.OCSSD12 ? ocssd12Blueprint(config, o) : conventionalBlueprint(config);
+  if (config.lver === Lver.OCSSD12) return ocssd12Blueprint(config, o);
+  if (config.lver === Lver.OCSSD20) return ocssd20Blueprint(config);
+  return conventionalBlueprint(config);
 }
 
 /** Builds the device over the transport's host memory (a DeviceFactory). */

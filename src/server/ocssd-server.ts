@@ -4,6 +4,7 @@
 // throws; stop() flushes and closes every device, whatever state the rest is in.
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { TcpTarget } from '../transport/index.js';
 import { ControlApi } from './control-api.js';
 import { apiRoutes } from './api-routes.js';
 import { buildDevice } from './devices.js';
@@ -12,6 +13,8 @@ import type { ServeConfig } from './serve-config.js';
 
 export interface ServerListeners {
   control?: AddressInfo;
+  nvmeTcp?: AddressInfo;
+  discovery?: AddressInfo;
 }
 
 export class OcssdServer {
@@ -19,6 +22,7 @@ export class OcssdServer {
   readonly listeners: ServerListeners = {};
   readonly startedAt = Date.now();
   private control: ControlApi | undefined;
+  private tcp: TcpTarget | undefined;
   private stopping: Promise<void> | undefined;
   /** Resolves when stop() has finished (for `serve`, which waits on it). */
   readonly stopped: Promise<void>;
@@ -38,6 +42,19 @@ export class OcssdServer {
       for (const [i, line] of config.devices.entries()) {
         const name = `nvme${i}`;
         server.devices.push(await ServedDevice.open(name, line, buildDevice(line, { name, log })));
+      }
+      if (config.tcpPort >= 0) {
+        const tcp = new TcpTarget({
+          subsystems: server.devices.map((d) => d.tcpSubsystem(config.allowedHosts, (l) => log(`nvme-tcp ${d.nqn}: ${l}`))),
+          host: config.host,
+          port: config.tcpPort,
+          discoveryPort: config.discoveryPort >= 0 ? config.discoveryPort : null,
+          log: (l) => log(`nvme-tcp: ${l}`),
+        });
+        server.tcp = tcp;
+        const ports = await tcp.listen();
+        server.listeners.nvmeTcp = { address: config.host, family: 'IPv4', port: ports.port };
+        if (ports.discoveryPort !== undefined) server.listeners.discovery = { address: config.host, family: 'IPv4', port: ports.discoveryPort };
       }
       if (config.controlPort >= 0) {
         server.control = new ControlApi(apiRoutes(server));
@@ -70,6 +87,7 @@ export class OcssdServer {
         }
       };
       if (this.control !== undefined) await attempt(() => this.control!.close());
+      if (this.tcp !== undefined) await attempt(() => this.tcp!.close());
       for (const d of this.devices) await attempt(() => d.close());
       this.markStopped();
       if (errors.length > 0) this.log(`ocssd: while stopping: ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`);

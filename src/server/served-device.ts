@@ -2,10 +2,10 @@
 // controller of the subsystem), the server's own host attachment through the in-process
 // transport (what `ocssd lnvm`, pblk targets and NBD exports of conventional namespaces use,
 // exactly as a kernel would), and the controllers NVMe/TCP associations get.
-import type { Controller } from '../controller/index.js';
+import { NamespaceSubsystem } from '../transport/index.js';
 import { NvmeHost } from '../host/index.js';
 import { InProcessTransport } from '../transport/index.js';
-import { type DeviceBlueprint, createController, inProcessDevice } from './blueprint.js';
+import { type DeviceBlueprint, inProcessDevice } from './blueprint.js';
 
 export type DeviceKind = 'nvme' | 'ocssd12' | 'ocssd20';
 
@@ -27,7 +27,6 @@ export interface NamespaceInfo {
 }
 
 export class ServedDevice {
-  private nextCntlid = 2; // 1 is the server's own in-process controller
   private closed = false;
 
   private constructor(
@@ -67,9 +66,19 @@ export class ServedDevice {
     return this.built.nqn;
   }
 
-  /** A controller for one NVMe/TCP association, over the same namespaces. */
-  createController(): Controller {
-    return createController(this.built.blueprint, this.nextCntlid++ & 0xffef || 2);
+  /** The subsystem NVMe/TCP serves: one controller per association over the same namespaces. */
+  tcpSubsystem(allowedHosts: readonly string[], log: (line: string) => void): NamespaceSubsystem {
+    const c = this.built.blueprint.controller;
+    return new NamespaceSubsystem({
+      nqn: this.nqn,
+      ...(allowedHosts.length > 0 ? { allowedHosts } : {}),
+      namespaces: this.built.blueprint.namespaces,
+      admin: c.admin,
+      io: c.io,
+      config: c.config,
+      ...(c.clock !== undefined ? { clock: c.clock } : {}),
+      log,
+    });
   }
 
   namespace(name: string): NamespaceInfo | undefined {

@@ -68,7 +68,7 @@ test('bad options are refused with the option, the value and what is allowed', (
     ['nvme,lver=1,ltype=1', /^option ltype=1: allowed an integer 0\.\.0$/],
     ['nvme,lver=1,meta=16', /^option meta=16: allowed an integer 0\.\.0$/],
     ['nvme,lver=3', /^option lver=3: allowed an integer 0\.\.2$/],
-    ['nvme,lver=2', /^option lver=2: allowed 0 \(conventional NVMe\) or 1 \(OCSSD 1\.2\)/],
+    ['nvme,lver=3', /^option lver=3: allowed an integer 0\.\.2$/],
     ['nvme,lver=1,lba_index=2', /^option lba_index=2: gives 2048-byte blocks; it must select lsec_size=4096 \(lba_index=3\)$/],
     ['nvme,lver=1,lsec_size=3000', /^option lsec_size=3000: allowed a power of two 512\.\.65536$/],
     ['nvme,lver=1,lsecs_per_pg=16', /^option lsecs_per_pg=16: lsec_size=4096 x 16 = 65536 bytes per flash page; .*allowed 1\.\.15\)$/],

@@ -21,6 +21,8 @@ export interface FuzzTarget {
   readonly admin?: readonly CommandSet<Controller>[];
   /** Namespace 1 supports Format NVM (checked after the run; default true). */
   readonly formattable?: boolean;
+  /** Called before the after-run check (a 512 B write then read of LBA 7 on namespace 1), to make that LBA writable. */
+  readonly beforeCheck?: () => void;
 }
 
 export interface FuzzReport {
@@ -192,6 +194,7 @@ export function fuzz(name: string, target: FuzzTarget, count: number, seed: numb
     if (outstandingAer.size > 64) throw new Error(`${name}: ${outstandingAer.size} AERs accepted, more than AERL allows`);
   }
   const seconds = (performance.now() - started) / 1000;
+  target.beforeCheck?.();
   stillServes(host, name, target.formattable ?? true);
   host.close();
   return { name, seed, commands: count, seconds, resets, statuses };
