@@ -1,10 +1,9 @@
 // What `nvme lnvm id-ns` shows, read the way the kernel read it: admin 0xE2 (4096 bytes) through
 // the device's own host attachment, then byte 0 picks the rendering (1: the 1.2 Device
 // Identification, 2: the 2.0 Geometry), as nvme-cli 1.x's show_lnvm_id_ns did. Each renderer
-// is a decoder plus a line formatter; the 2.0 one decodes with the spec layout, and a richer
-// host decoder (host/ocssd20.ts) can take its place with the same field names.
-import { type NvmeHost, decodeOcssd12Identity, type Ocssd12Identity, ocssd12StatusName } from '../host/index.js';
-import { OCSSD12_IDENTITY_SIZE, OCSSD20_GEOMETRY, Ocssd12AdminOpcode, decode } from '../spec/index.js';
+// is the host library's decoder plus a line formatter.
+import { type NvmeHost, type Ocssd12Identity, type Ocssd20Geometry, decodeOcssd12Identity, decodeOcssd20Geometry, ocssd12StatusName } from '../host/index.js';
+import { OCSSD12_IDENTITY_SIZE, Ocssd12AdminOpcode } from '../spec/index.js';
 import { ApiError } from './control-api.js';
 
 /** The body of GET /api/v1/lnvm/devices/:dev/identity. */
@@ -14,58 +13,6 @@ export interface IdentityView {
   /** What `ocssd lnvm id-ns` prints. */
   readonly lines: string[];
   readonly [field: string]: unknown;
-}
-
-/** The 2.0 geometry with host/ocssd20.ts's names (Ocssd20Geometry). */
-export interface Ocssd20GeometryView {
-  readonly mjr: number;
-  readonly mnr: number;
-  readonly lbaf: { readonly grpLen: number; readonly puLen: number; readonly chkLen: number; readonly lbaLen: number };
-  readonly mccap: number;
-  readonly wit: number;
-  readonly numGrp: number;
-  readonly numPu: number;
-  readonly numChk: number;
-  readonly clba: number;
-  readonly wsMin: number;
-  readonly wsOpt: number;
-  readonly mwCunits: number;
-  readonly maxoc: number;
-  readonly maxocpu: number;
-  readonly trdt: number;
-  readonly trdm: number;
-  readonly twrt: number;
-  readonly twrm: number;
-  readonly tcrst: number;
-  readonly tcrsm: number;
-}
-
-/** The 2.0 geometry straight from the spec table (OCSSD20_GEOMETRY). */
-export function decodeGeometry20(buf: Uint8Array): Ocssd20GeometryView {
-  const g = decode(OCSSD20_GEOMETRY, buf);
-  const n = (k: keyof typeof g): number => Number(g[k]);
-  return {
-    mjr: n('mjr'),
-    mnr: n('mnr'),
-    lbaf: { grpLen: n('grp_len'), puLen: n('pu_len'), chkLen: n('chk_len'), lbaLen: n('lba_len') },
-    mccap: n('mccap'),
-    wit: n('wit'),
-    numGrp: n('num_grp'),
-    numPu: n('num_pu'),
-    numChk: n('num_chk'),
-    clba: n('clba'),
-    wsMin: n('ws_min'),
-    wsOpt: n('ws_opt'),
-    mwCunits: n('mw_cunits'),
-    maxoc: n('maxoc'),
-    maxocpu: n('maxocpu'),
-    trdt: n('trdt'),
-    trdm: n('trdm'),
-    twrt: n('twrt'),
-    twrm: n('twrm'),
-    tcrst: n('tcrst'),
-    tcrsm: n('tcrsm'),
-  };
 }
 
 const hex = (n: number): string => (n === 0 ? '0' : `0x${n.toString(16)}`); // C's %#x
@@ -145,7 +92,7 @@ export function formatOcssd12Identity(id: Ocssd12Identity, human = false): strin
 }
 
 /** nvme-cli 1.x's 2.0 rendering (show_lnvm_id20_ns). */
-export function formatOcssd20Geometry(g: Ocssd20GeometryView, human = false): string[] {
+export function formatOcssd20Geometry(g: Ocssd20Geometry, human = false): string[] {
   const r = (label: string, value: string | number) => row(label, value, 14);
   return [
     'LightNVM Geometry (OCSSD 2.0)',
@@ -194,7 +141,7 @@ export const IDENTITY_RENDERERS: Readonly<Record<number, IdentityRenderer>> = {
   },
   2: {
     render(buf, human) {
-      const g = decodeGeometry20(buf);
+      const g = decodeOcssd20Geometry(buf);
       return { version: `2.${g.mnr}`, ...g, lines: formatOcssd20Geometry(g, human) };
     },
   },

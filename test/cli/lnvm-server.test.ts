@@ -34,12 +34,13 @@ const LINE = (dir: string) => `nvme,drive=${join(dir, 'img')},size=64M,lver=1,ln
 
 test('ocssd lnvm list, info, id-ns, diag-set-bbtbl and diag-bbtbl against ocssd serve', { timeout: 90_000 }, async (t) => {
   const dir = tempDir(t);
-  const serve = await startServe(['--data-dir', dir, '--device', LINE(dir), '--device', 'nvme,size=8M,serial=B']);
+  const line20 = `nvme,drive=${join(dir, 'o2.img')},lver=2,num_grp=1,num_pu=2,num_chk=4,clba=64,serial=oc20`;
+  const serve = await startServe(['--data-dir', dir, '--device', LINE(dir), '--device', 'nvme,size=8M,serial=B', '--device', line20]);
   try {
     const lnvm = (...args: string[]) => ocssd(['lnvm', ...args, '--server', serve.server]);
     const list = await lnvm('list');
     assert.equal(list.code, 0, list.stderr);
-    assert.equal(list.stdout, 'Number of devices: 1\nDevice      \tBlock manager\tVersion\nnvme0n1     \tgennvm      \t(1,0,0)\n');
+    assert.equal(list.stdout, 'Number of devices: 2\nDevice      \tBlock manager\tVersion\nnvme0n1     \tgennvm      \t(1,0,0)\nnvme2n1     \tgennvm      \t(1,0,0)\n');
     const info = await lnvm('info');
     assert.equal(info.stdout, 'LightNVM (1,0,0). 1 target type(s) registered.\nType\tVersion\npblk\t(1,0,0)\n');
 
@@ -83,10 +84,18 @@ test('ocssd lnvm list, info, id-ns, diag-set-bbtbl and diag-bbtbl against ocssd 
     assert.deepEqual(setJson, { device: 'nvme0n1', ch: 0, lun: 2, pln: 0, blk: 0, value: 8 });
     assert.equal((await lnvm('diag-bbtbl', '-d', 'nvme0n1', '-l', '3')).stdout.includes('thresv   : 0'), true); // LUN 2's mark is not LUN 3's
 
+    // The 2.0 device: its geometry, and no bad block table.
+    const id20 = await lnvm('id-ns', 'nvme2n1');
+    assert.equal(id20.code, 0, id20.stderr);
+    assert.match(id20.stdout, /^LightNVM Geometry \(OCSSD 2\.0\)\nver_major     : 0x2\n[^]*\n num_pu       : 2\n num_chk      : 4\n clba         : 64\n/);
+    const bbt20 = await lnvm('diag-bbtbl', 'nvme2n1');
+    assert.equal(bbt20.code, 1);
+    assert.equal(bbt20.stderr, 'ocssd: nvme2n1: OCSSD 2.0 has no bad block table; see the chunk log\n');
+
     // The server's refusals: exit 1 with its message.
     const unknown = await lnvm('id-ns', '-d', 'nvme5n1');
     assert.equal(unknown.code, 1);
-    assert.equal(unknown.stderr, "ocssd: no Open-Channel device 'nvme5n1' (have nvme0n1)\n");
+    assert.equal(unknown.stderr, "ocssd: no Open-Channel device 'nvme5n1' (have nvme0n1, nvme2n1)\n");
     const conventional = await lnvm('diag-bbtbl', '-d', 'nvme1n1');
     assert.equal(conventional.code, 1);
     assert.match(conventional.stderr, /^ocssd: no Open-Channel device 'nvme1n1'/);

@@ -203,3 +203,45 @@ test('lnvm bbt: a Set BBT the device fails (its lbbtable cannot be written) is a
     await s.stop();
   }
 });
+
+test('lnvm on an OCSSD 2.0 device beside a 1.2 one: both listed, the 2.0 geometry rendered, no bad block table (409)', async (t) => {
+  const dir = tempDir(t);
+  const line20 = `nvme,drive=${join(dir, 'o2.img')},lver=2,num_grp=1,num_pu=2,num_chk=4,clba=64,serial=oc20`;
+  const s = await OcssdServer.start(serveConfig(dir, [line12(dir), line20]), () => {});
+  try {
+    assert.deepEqual((await api(s, 'GET', '/api/v1/lnvm/devices')).json.map((d: any) => [d.name, d.kind]), [['nvme0n1', 'ocssd12'], ['nvme1n1', 'ocssd20']]);
+    const id = await api(s, 'GET', '/api/v1/lnvm/devices/nvme1n1/identity');
+    assert.equal(id.status, 200);
+    assert.equal(id.json.version, '2.0');
+    assert.deepEqual(id.json.lbaf, { grpLen: 0, puLen: 1, chkLen: 2, lbaLen: 6 });
+    assert.deepEqual(id.json.lines.slice(0, 17), [
+      'LightNVM Geometry (OCSSD 2.0)',
+      'ver_major     : 0x2',
+      'ver_minor     : 0',
+      'mccap         : 0x5',
+      'wit           : 10',
+      'lba format',
+      ' grp len      : 0',
+      ' pu len       : 1',
+      ' chk len      : 2',
+      ' clba len     : 6',
+      'geometry',
+      ' num_grp      : 1',
+      ' num_pu       : 2',
+      ' num_chk      : 4',
+      ' clba         : 64',
+      'write req',
+      ' ws_min       : 4',
+    ]);
+    const human = (await api(s, 'GET', '/api/v1/lnvm/devices/nvme1n1/identity?human=1')).json.lines;
+    assert.deepEqual(human.slice(3, 6), ['mccap         : 0x5', '           [0]: Vector copy support', '           [2]: Early reset (ocssd extension)']);
+    for (const r of [await api(s, 'GET', '/api/v1/lnvm/devices/nvme1n1/bbt?lun=0'), await api(s, 'PUT', '/api/v1/lnvm/devices/nvme1n1/bbt', { blk: 0, value: 2 })]) {
+      assert.equal(r.status, 409);
+      assert.equal(r.json.error, 'nvme1n1: OCSSD 2.0 has no bad block table; see the chunk log');
+    }
+    // The 1.2 device beside it is unaffected.
+    assert.equal((await api(s, 'GET', '/api/v1/lnvm/devices/nvme0n1/bbt?lun=3')).json.tblks, 14);
+  } finally {
+    await s.stop();
+  }
+});
