@@ -34,6 +34,8 @@ export function describeServer(s: OcssdServer): string[] {
   if (t !== undefined) {
     lines.push(`NVMe/TCP: ${t.address}:${t.port}${disc !== undefined ? `, discovery ${disc.address}:${disc.port}` : ''} (nvme discover -t tcp -a ${t.address} -s ${disc?.port ?? t.port}; nvme connect -t tcp -a ${t.address} -s ${t.port} -n ${s.devices[0]?.nqn ?? '<nqn>'})`);
   } else lines.push('NVMe/TCP: off');
+  const n = s.listeners.nbd;
+  lines.push(n !== undefined ? `NBD: ${n.address}:${n.port}, exports ${s.nbd!.list().map((e) => e.name).join(', ') || '(none yet: ocssd lnvm create ... adds pblk targets)'} (nbdinfo nbd://${n.address}:${n.port}/<export>)` : 'NBD: off');
   const c = s.listeners.control;
   lines.push(c !== undefined ? `control API: http://${c.address}:${c.port}/api/v1 (ocssd lnvm list, ocssd lsblk${c.port === 7411 ? '' : ` --server ${c.address}:${c.port}`})` : 'control API: off');
   lines.push('stop with Ctrl-C (SIGINT) or SIGTERM: device state is flushed');

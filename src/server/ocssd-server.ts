@@ -4,7 +4,10 @@
 // throws; stop() flushes and closes every device, whatever state the rest is in.
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { type BlockVolume, NamespaceVolume } from '../host/index.js';
+import { NbdServer } from '../nbd/index.js';
 import { TcpTarget } from '../transport/index.js';
+import { parseNbdServerOptions } from './nbd-options.js';
 import { ControlApi } from './control-api.js';
 import { apiRoutes } from './api-routes.js';
 import { buildDevice } from './devices.js';
@@ -15,6 +18,7 @@ export interface ServerListeners {
   control?: AddressInfo;
   nvmeTcp?: AddressInfo;
   discovery?: AddressInfo;
+  nbd?: AddressInfo;
 }
 
 export class OcssdServer {
@@ -23,6 +27,10 @@ export class OcssdServer {
   readonly startedAt = Date.now();
   private control: ControlApi | undefined;
   private tcp: TcpTarget | undefined;
+  /** The NBD server: conventional namespaces and pblk targets are its exports. */
+  nbd: NbdServer | undefined;
+  /** Volumes over conventional namespaces the server exports (closed after the NBD server). */
+  private readonly volumes: BlockVolume[] = [];
   private stopping: Promise<void> | undefined;
   /** Resolves when stop() has finished (for `serve`, which waits on it). */
   readonly stopped: Promise<void>;
@@ -56,6 +64,17 @@ export class OcssdServer {
         server.listeners.nvmeTcp = { address: config.host, family: 'IPv4', port: ports.port };
         if (ports.discoveryPort !== undefined) server.listeners.discovery = { address: config.host, family: 'IPv4', port: ports.discoveryPort };
       }
+      if (config.nbdPort >= 0) {
+        const nbd = new NbdServer({ ...parseNbdServerOptions(`host=${config.host},port=${config.nbdPort}`), log: (l) => log(`nbd: ${l}`) });
+        server.nbd = nbd;
+        for (const d of server.devices)
+          for (const ns of d.namespaces.filter((n) => n.kind === 'nvm')) {
+            const volume = await NamespaceVolume.open(d.host, ns.nsid, { name: ns.name });
+            server.volumes.push(volume);
+            nbd.addExport(volume, { description: `conventional namespace ${ns.nsid} of ${d.name}` });
+          }
+        server.listeners.nbd = { address: config.host, family: 'IPv4', port: await nbd.listen() };
+      }
       if (config.controlPort >= 0) {
         server.control = new ControlApi(apiRoutes(server));
         server.listeners.control = await server.control.listen(config.host, config.controlPort);
@@ -88,6 +107,8 @@ export class OcssdServer {
       };
       if (this.control !== undefined) await attempt(() => this.control!.close());
       if (this.tcp !== undefined) await attempt(() => this.tcp!.close());
+      if (this.nbd !== undefined) await attempt(() => this.nbd!.close());
+      for (const v of this.volumes) await attempt(() => v.close());
       for (const d of this.devices) await attempt(() => d.close());
       this.markStopped();
       if (errors.length > 0) this.log(`ocssd: while stopping: ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`);
