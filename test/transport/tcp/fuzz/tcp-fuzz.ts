@@ -241,8 +241,13 @@ export class InProcessFuzzer {
     this.feed(c, pdu, r.int(2) === 0);
   }
 
-  run(count: number): FuzzCounts {
-    while (this.counts.pdus < count) this.step();
+  /** Runs until `count` PDUs went in, yielding to the event loop now and then (timers: lingering sockets, timed completions). */
+  async run(count: number): Promise<FuzzCounts> {
+    let k = 0;
+    while (this.counts.pdus < count) {
+      this.step();
+      if (++k % 256 === 0) await new Promise((r) => setImmediate(r));
+    }
     return this.counts;
   }
 }
