@@ -94,3 +94,24 @@ test('controller reset over TCP: I/O queues are connected again and I/O works; s
     await t.close();
   }
 });
+
+test('an Asynchronous Event Request stays outstanding over TCP and completes on the admin connection when an event occurs', { timeout: 10_000 }, async () => {
+  const t = await startTarget();
+  const host = await TcpInitiator.attach({ port: t.port, subnqn: NQN, hostnqn: HOSTNQN });
+  try {
+    const aer = host.passthrough('admin', { opc: 0x0c });
+    let done = false;
+    void aer.then(() => (done = true));
+    // Other admin commands complete meanwhile.
+    assert.equal((await host.identifyController()).cntlid, 1);
+    assert.equal(done, false);
+    const [ctrl] = [...t.subsystem.live];
+    ctrl!.events.post({ type: 2, info: 0x00, logPage: 0x04 });
+    const r = await aer;
+    assert.equal(r.status, 0);
+    assert.equal(r.dw0, 0x040002);
+  } finally {
+    await host.close();
+    await t.close();
+  }
+});
