@@ -10,6 +10,7 @@ import {
   CC,
   CNTLID_DYNAMIC,
   CONNECT_DATA,
+  ConnectAttr,
   CSTS,
   CapCss,
   CcCss,
@@ -46,6 +47,8 @@ export interface TcpInitiatorOptions {
   readonly katoMs?: number;
   readonly headerDigest?: boolean;
   readonly dataDigest?: boolean;
+  /** Ask the target to disable SQ flow control (Connect CATTR bit 2; reads may then end with C2HData SUCCESS). */
+  readonly disableSqFlow?: boolean;
   /** Admin queue entries (default 32, as Linux). */
   readonly adminQueueEntries?: number;
   readonly connectTimeoutMs?: number;
@@ -77,6 +80,7 @@ export class TcpInitiator implements NvmeInitiator {
       katoMs: options.katoMs ?? 5000,
       headerDigest: options.headerDigest ?? false,
       dataDigest: options.dataDigest ?? false,
+      disableSqFlow: options.disableSqFlow ?? false,
       adminQueueEntries: options.adminQueueEntries ?? 32,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       commandTimeoutMs: options.commandTimeoutMs ?? 30_000,
@@ -136,7 +140,7 @@ export class TcpInitiator implements NvmeInitiator {
         nsid: FabricsType.CONNECT,
         // RECFMT 0, QID; SQSIZE (0's based), CATTR 0; KATO on the admin queue.
         cdw10: (qid << 16) >>> 0,
-        cdw11: entries - 1,
+        cdw11: ((entries - 1) | ((this.o.disableSqFlow ? ConnectAttr.DISABLE_SQ_FLOW_CONTROL : 0) << 16)) >>> 0,
         cdw12: qid === 0 ? this.o.katoMs : 0,
       },
       { dataOut: data },

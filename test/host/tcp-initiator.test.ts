@@ -12,12 +12,17 @@ function pattern(slba: number, bytes: number, gen: number): Uint8Array {
   return b;
 }
 
-for (const digests of [false, true]) {
-  test(`NvmeHost over NVMe/TCP: identify, write, read, flush (digests ${digests ? 'on' : 'off'})`, { timeout: 20_000 }, async () => {
+for (const [digests, disableSqFlow] of [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+] as const) {
+  test(`NvmeHost over NVMe/TCP: identify, write, read, flush (digests ${digests ? 'on' : 'off'}, SQ flow control ${disableSqFlow ? 'off: C2HData SUCCESS' : 'on'})`, { timeout: 20_000 }, async () => {
     const t = await startTarget();
     let host: NvmeHost | undefined;
     try {
-      host = await TcpInitiator.attach({ port: t.port, subnqn: NQN, hostnqn: HOSTNQN, headerDigest: digests, dataDigest: digests });
+      host = await TcpInitiator.attach({ port: t.port, subnqn: NQN, hostnqn: HOSTNQN, headerDigest: digests, dataDigest: digests, disableSqFlow });
       const id = host.controller!;
       assert.equal(id.sn, 'TCP0001');
       assert.equal(id.cntlid, 1);

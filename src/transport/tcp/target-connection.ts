@@ -99,6 +99,11 @@ export class TargetConnection implements PduSink {
   qid = -1;
   /** Queue entries (SQSIZE + 1) the host asked for at Connect. */
   entries = 0;
+  /**
+   * SQ flow control is on unless the host's Connect disabled it (CATTR bit 2). Without it, a
+   * successful read with an all-zero result ends with a C2HData SUCCESS flag and no CapsuleResp.
+   */
+  sqFlowControl = true;
   /** Opaque to the connection: the target's association. */
   association: unknown;
   readonly reader: PduReader;
@@ -411,22 +416,29 @@ export class TargetConnection implements PduSink {
     const buf = slot.buf;
     const pool = slot.pool;
     sock.cork();
+    const giveBack = buf !== undefined ? () => this.giveBack(pool!, buf) : undefined;
+    slot.buf = undefined;
+    let responded = false;
     if (st === 0 && slot.dir === Direction.TO_HOST && written > 0 && buf !== undefined) {
       const max = this.host.limits.maxC2HData;
+      // SUCCESS is legal only with SQ flow control disabled, and says nothing but "status 0".
+      const success = !this.sqFlowControl && dw0 === 0 && dw1 === 0;
       for (let at = 0; at < written; at += max) {
         const n = Math.min(max, written - at);
         const part = buf.subarray(at, at + n);
-        sock.write(dataPdu(PduType.C2H_DATA, d, slot.cid, 0, at, n, at + n === written ? PduFlag.LAST_PDU : 0));
-        sock.write(part);
-        if (d.data) sock.write(dataDigest(part));
+        const last = at + n === written;
+        sock.write(dataPdu(PduType.C2H_DATA, d, slot.cid, 0, at, n, last ? PduFlag.LAST_PDU | (success ? PduFlag.SUCCESS : 0) : 0));
+        if (last && success && !d.data) sock.write(part, giveBack);
+        else sock.write(part);
+        if (d.data) sock.write(dataDigest(part), last && success ? giveBack : undefined);
       }
+      responded = success;
     }
-    const resp = capsuleResp(d, dw0, dw1, this.sqhd, this.qid, slot.cid, st);
-    if (buf !== undefined) {
-      slot.buf = undefined;
-      // The buffer goes back once the socket no longer needs its bytes.
-      sock.write(resp, () => this.giveBack(pool!, buf));
-    } else sock.write(resp);
+    if (!responded) {
+      const resp = capsuleResp(d, dw0, dw1, this.sqhd, this.qid, slot.cid, st);
+      // A buffer goes back once the socket no longer needs its bytes.
+      sock.write(resp, giveBack);
+    }
     sock.uncork();
     slot.state = SlotState.FREE;
     this.freeTags.push(slot.tag);

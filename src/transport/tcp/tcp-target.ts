@@ -27,6 +27,7 @@ import {
   CNTLID_MAX,
   CONNECT_COMMAND,
   CONNECT_DATA,
+  ConnectAttr,
   ControllerType,
   DISCOVERY_NQN,
   NVME_TCP_DISCOVERY_PORT,
@@ -243,6 +244,7 @@ export class TcpTarget implements ConnectionHost {
     conn.ctrl = ctrl;
     conn.qid = 0;
     conn.entries = req.entries;
+    conn.sqFlowControl = (req.cattr & ConnectAttr.DISABLE_SQ_FLOW_CONTROL) === 0;
     conn.association = a;
     applyConnectKato(ctrl, req.kato);
     ctrl.onDeferredComplete = (sqid, cid, st, dw0, dw1) => a.queues.get(sqid)?.completeDeferred(cid, st, dw0, dw1);
@@ -277,6 +279,7 @@ export class TcpTarget implements ConnectionHost {
     conn.ctrl = ctrl;
     conn.qid = req.qid;
     conn.entries = req.entries;
+    conn.sqFlowControl = (req.cattr & ConnectAttr.DISABLE_SQ_FLOW_CONTROL) === 0;
     conn.association = a;
     return { status: 0, dw0: a.cntlid };
   }
@@ -301,7 +304,7 @@ export class TcpTarget implements ConnectionHost {
         trtype: TransportType.TCP,
         adrfam: ipv6 ? AddressFamily.IPV6 : AddressFamily.IPV4,
         subtype: SubsystemType.NVME,
-        treq: Treq.NOT_SPECIFIED,
+        treq: Treq.NOT_SPECIFIED | Treq.SQFLOW_DISABLE_SUPPORTED,
         portid: 1,
         cntlid: CNTLID_DYNAMIC,
         asqsz: 32,

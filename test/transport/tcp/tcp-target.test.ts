@@ -257,3 +257,29 @@ test('digests: ICReq with DGST 3 is echoed; a capsule without HDGSTF is a protoc
     await t.close();
   }
 });
+
+test('with SQ flow control disabled at Connect, a successful read ends with C2HData LAST_PDU | SUCCESS and no CapsuleResp', async () => {
+  const t = await startTarget();
+  try {
+    const c = await RawClient.open(t.port);
+    c.send(LINUX_ICREQ);
+    await c.pdu(0);
+    const cap = Buffer.from(linuxConnect(NQN));
+    cap[8 + 46] = 0x04;
+    c.send(cap);
+    assert.equal(cqe(await c.pdu(1)).status, 0);
+    c.sendCapsule(sqeOf(FABRICS, 1, { 4: PROPERTY_SET }, { 10: 0, 11: 0x14, 12: 0x460001 }));
+    assert.equal(cqe(await c.pdu(2)).status, 0);
+    c.sendCapsule(sqeOf(0x06, 2, { 39: 0x5a }, { 8: 4096, 10: 1 }));
+    const data = await c.pdu(3);
+    assert.equal(data.type, PduType.C2H_DATA);
+    assert.equal(data.flags, 0x0c);
+    c.sendCapsule(sqeOf(0x18, 3));
+    const next = await c.pdu(4);
+    assert.equal(next.type, PduType.CAPSULE_RESP);
+    assert.equal(cqe(next).cid, 3, 'the next PDU answers Keep Alive: Identify had no CapsuleResp');
+    c.close();
+  } finally {
+    await t.close();
+  }
+});
