@@ -10,7 +10,7 @@ function parameters(): { count: number; sockets: number; seed: number } {
   const count = Number(process.env['OCSSD_TCP_FUZZ_COUNT'] ?? 20_000);
   const seed = Number(process.env['OCSSD_FUZZ_SEED'] ?? 0x7c9);
   if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`OCSSD_TCP_FUZZ_COUNT=${process.env['OCSSD_TCP_FUZZ_COUNT']}: allowed a positive integer`);
-  return { count, sockets: Math.max(20, Math.min(400, Math.floor(count / 2500))), seed };
+  return { count, sockets: Math.max(20, Math.min(200, Math.floor(count / 5000))), seed };
 }
 
 test('fuzz: random and mutated PDUs into the target in-process: no throw, no hang', { timeout: 1_800_000 }, async () => {
@@ -57,7 +57,8 @@ test('fuzz over sockets: garbage sessions are closed while a host does verified 
       const lba = r.int(1000);
       await host.write(1, lba, data);
       assert.deepEqual(Buffer.from(await host.read(1, lba, data.length / 4096)), data);
-      const to = setTimeout(() => s.destroy(), 2000);
+      // A session the target keeps (a PDU still incomplete) is ended by us after a moment.
+      const to = setTimeout(() => s.destroy(), 250);
       await closed;
       clearTimeout(to);
     }
