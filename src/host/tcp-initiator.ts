@@ -107,10 +107,8 @@ export class TcpInitiator implements NvmeInitiator {
     return [...this.io.keys()];
   }
 
-  /** MDTS unit: CAP.MPSMIN. */
-  get minPageSize(): number {
-    return 2 ** (12 + getBits64(this.cap, CAP.mpsmin));
-  }
+  /** MDTS unit: CAP.MPSMIN (read on every I/O by NvmeHost: kept, not recomputed). */
+  minPageSize = 4096;
 
   get maxQueueEntries(): number {
     return getBits64(this.cap, CAP.mqes) + 1;
@@ -184,6 +182,7 @@ export class TcpInitiator implements NvmeInitiator {
   async enable(): Promise<void> {
     if (this.admin === undefined || !this.admin.alive) this.admin = await this.openQueue(0, this.o.adminQueueEntries);
     this.cap = await this.propertyGet(R.cap, 8);
+    this.minPageSize = 2 ** (12 + getBits64(this.cap, CAP.mpsmin));
     const timeoutMs = Math.max(500, getBits64(this.cap, CAP.to) * 500);
     const cc = Number(await this.propertyGet(R.cc, 4));
     if (getBits(cc, CC.en) === 1) {
