@@ -120,3 +120,26 @@ test('an Asynchronous Event Request stays outstanding over TCP and completes on 
     await t.close();
   }
 });
+
+test('small limits: H2CData split at MAXH2CDATA, commands waiting for the buffer budget, a transfer over the limit refused', { timeout: 20_000 }, async () => {
+  // 4 KiB per H2CData PDU, two 64 KiB buffers per connection: eight concurrent 64 KiB writes must queue.
+  const t = await startTarget({ mdts: 5, target: { maxH2CData: 4096, maxTransfer: 65536, bufferBudget: 131072 } });
+  const host = await TcpInitiator.attach({ port: t.port, subnqn: NQN, hostnqn: HOSTNQN });
+  try {
+    await host.createIoQueues(1, 16);
+    const extents = Array.from({ length: 8 }, (_, i) => [i * 16, pattern(i * 16, 65536, 9)] as const);
+    await Promise.all(extents.map(([lba, d]) => host.write(1, lba, d)));
+    const got = await Promise.all(extents.map(([lba]) => host.read(1, lba, 16)));
+    extents.forEach(([, d], i) => assert.deepEqual(got[i], d, `extent ${i}`));
+    // 128 KiB in one command is over the target's 64 KiB transfer limit: Invalid Field, no R2T.
+    const r = await host.passthrough('io', { opc: 0x01, nsid: 1, cdw10: 0, cdw12: 31 }, { dataOut: new Uint8Array(131072) });
+    assert.equal(r.status, 0x4002);
+    const rd = await host.passthrough('io', { opc: 0x02, nsid: 1, cdw10: 0, cdw12: 31 }, { dataInLength: 131072 });
+    assert.equal(rd.status, 0x4002);
+    // The connection is still fine.
+    assert.deepEqual(await host.read(1, 0, 16), extents[0]![1]);
+  } finally {
+    await host.close();
+    await t.close();
+  }
+});
