@@ -183,6 +183,8 @@ export class TargetConnection implements PduSink {
   // ---- PduSink ----
 
   header(h: PduHeader): Uint8Array | undefined | number {
+    // Closed while a chunk is still being read (Disconnect, a refused Connect): the rest is ignored.
+    if (this.state === ConnState.CLOSED) return Fes.PDU_SEQUENCE_ERROR;
     switch (h.type) {
       case PduType.IC_REQ:
         return undefined;
@@ -196,6 +198,7 @@ export class TargetConnection implements PduSink {
   }
 
   pdu(h: PduHeader, data: Uint8Array | undefined): void {
+    if (this.state === ConnState.CLOSED) return;
     switch (h.type) {
       case PduType.IC_REQ:
         this.icReq(h);

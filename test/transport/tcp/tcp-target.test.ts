@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CONNECT_DATA, Fes, PduType, SGL_ID_TCP_IN_CAPSULE } from '../../../src/spec/index.js';
 import { TcpInitiator } from '../../../src/host/index.js';
+import { NO_DIGESTS, capsuleCmd } from '../../../src/transport/index.js';
 import { HOSTNQN, NQN, startTarget } from './helpers.js';
 import { LINUX_ICREQ, LINUX_ICREQ_DIGESTS, linuxConnect, linuxConnectData } from './fixtures.js';
 import { RawClient, cqe, sqeOf } from './raw-client.js';
@@ -279,6 +280,32 @@ test('with SQ flow control disabled at Connect, a successful read ends with C2HD
     assert.equal(next.type, PduType.CAPSULE_RESP);
     assert.equal(cqe(next).cid, 3, 'the next PDU answers Keep Alive: Identify had no CapsuleResp');
     c.close();
+  } finally {
+    await t.close();
+  }
+});
+
+test('PDUs after a Disconnect or a refused Connect in the same segment are ignored; the target goes on', async () => {
+  const t = await startTarget();
+  try {
+    const { c } = await linuxConnectClient(t.port);
+    const disconnect = capsuleCmd(sqeOf(FABRICS, 7, { 4: 0x08 }), 0, NO_DIGESTS);
+    const more = capsuleCmd(sqeOf(0x18, 8), 0, NO_DIGESTS);
+    c.send(Buffer.concat([disconnect, more, more, Buffer.from('junk after the end')]));
+    const resp = await c.pdu(2);
+    assert.deepEqual([resp.type, cqe(resp).cid, cqe(resp).status], [PduType.CAPSULE_RESP, 7, 0]);
+    await c.waitClosed();
+    assert.equal(c.pdus.length, 3, 'nothing answered after the Disconnect');
+    const r = await RawClient.open(t.port);
+    r.send(LINUX_ICREQ);
+    await r.pdu(0);
+    r.send(Buffer.concat([linuxConnect('nqn.2026-11.io.ocssd:unknown'), more, linuxConnect(NQN)]));
+    assert.equal(cqe(await r.pdu(1)).status, 0x4182);
+    await r.waitClosed();
+    // The target still serves.
+    const ok = await linuxConnectClient(t.port);
+    assert.equal(ok.resp.status, 0);
+    ok.c.close();
   } finally {
     await t.close();
   }
