@@ -64,6 +64,8 @@ export interface ConnectionLimits {
   readonly maxTransfer: number;
   /** Time to receive ICReq, then Connect (ms). */
   readonly handshakeTimeoutMs: number;
+  /** Unsent answer bytes beyond `bufferBudget` at which reading stops until the socket drains. */
+  readonly sendBacklog: number;
 }
 
 /** Fabrics commands and the admin queue take 8 KiB in capsule (Linux NVME_TCP_ADMIN_CCSZ). */
@@ -88,8 +90,6 @@ interface Slot {
 }
 
 const SQE_OFF = CAPSULE_CMD.offset.sqe;
-/** Bytes of unsent answers (beyond data buffers, which the budget bounds) before reading stops. */
-const SEND_BACKLOG = 1 << 20;
 const TRANSIENT_TRANSPORT_ERROR = status(SCT.GENERIC, GenericStatus.TRANSIENT_TRANSPORT_ERROR);
 
 export class TargetConnection implements PduSink {
@@ -157,7 +157,7 @@ export class TargetConnection implements PduSink {
       this.terminate(f.fes, f.fei, f.header);
       return;
     }
-    if (this.socket.writableLength > this.host.limits.bufferBudget + SEND_BACKLOG) this.socket.pause();
+    if (this.socket.writableLength > this.host.limits.bufferBudget + this.host.limits.sendBacklog) this.socket.pause();
   }
 
   /** Sends a C2HTermReq and closes this connection. */
@@ -461,6 +461,11 @@ export class TargetConnection implements PduSink {
     const b = slot.buf!;
     slot.buf = undefined;
     slot.pool!.give(b);
+  }
+
+  /** Reading stopped because answers back up (diagnostics). */
+  get readingPaused(): boolean {
+    return this.socket.isPaused();
   }
 
   /** Commands in flight on this queue. */

@@ -63,6 +63,8 @@ export interface TcpTargetOptions {
   /** Most bytes one command may transfer. */
   readonly maxTransfer?: number;
   readonly handshakeTimeoutMs?: number;
+  /** Unsent answer bytes (beyond bufferBudget) at which a connection stops reading until the peer reads. */
+  readonly sendBacklog?: number;
   readonly log?: (message: string) => void;
 }
 
@@ -75,6 +77,7 @@ const DEFAULTS = {
   bufferBudget: 8 * 1024 * 1024,
   maxTransfer: 4 * 1024 * 1024,
   handshakeTimeoutMs: 10_000,
+  sendBacklog: 1024 * 1024,
 } as const;
 
 /** Controller, host and queues of one association. */
@@ -143,6 +146,7 @@ export class TcpTarget implements ConnectionHost {
       bufferBudget,
       maxTransfer,
       handshakeTimeoutMs: check('handshakeTimeoutMs', o.handshakeTimeoutMs ?? DEFAULTS.handshakeTimeoutMs, 1, 600_000),
+      sendBacklog: check('sendBacklog', o.sendBacklog ?? DEFAULTS.sendBacklog, 0, 2 ** 30),
     };
     this.fabrics = { ioccsz: (64 + inCapsuleData) / 16, iorcsz: 1 };
     this.logFn = o.log ?? ((m) => process.stderr.write(`ocssd nvme-tcp: ${m}\n`));
@@ -209,6 +213,11 @@ export class TcpTarget implements ConnectionHost {
 
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /** Live connections (diagnostics, tests). */
+  listConnections(): TargetConnection[] {
+    return [...this.connections];
   }
 
   // ---- Connect ----

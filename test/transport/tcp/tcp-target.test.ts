@@ -310,3 +310,34 @@ test('PDUs after a Disconnect or a refused Connect in the same segment are ignor
     await t.close();
   }
 });
+
+test('a host that sends but does not read: the target stops reading at the send backlog, and loses nothing once the host reads', { timeout: 20_000 }, async () => {
+  const t = await startTarget({ target: { bufferBudget: 65536, maxTransfer: 65536, sendBacklog: 0 } });
+  try {
+    const { c } = await linuxConnectClient(t.port);
+    c.sendCapsule(sqeOf(FABRICS, 1, { 4: PROPERTY_SET }, { 10: 0, 11: 0x14, 12: 0x460001 }));
+    await c.pdu(2);
+    c.socket.pause();
+    const N = 300_000;
+    const one = capsuleCmd(sqeOf(0x18, 5), 0, NO_DIGESTS);
+    const flood = Buffer.alloc(one.length * N);
+    for (let i = 0; i < N; i++) {
+      one.writeUInt16LE(i & 0xffff, 10);
+      one.copy(flood, i * one.length);
+    }
+    c.send(flood);
+    let conn = t.target.listConnections()[0]!;
+    for (let i = 0; i < 100 && !conn.readingPaused; i++) await new Promise((r) => setTimeout(r, 20));
+    conn = t.target.listConnections()[0]!;
+    assert.equal(conn.readingPaused, true, 'the target stopped reading');
+    assert.ok(conn.socket.writableLength < 65536 + 65536, `unsent answers stay bounded (${conn.socket.writableLength} bytes)`);
+    c.socket.resume();
+    const until = Date.now() + 15_000;
+    while (c.pdus.length < 3 + N && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(c.pdus.length, 3 + N, 'every Keep Alive was answered');
+    assert.equal(cqe(c.pdus.at(-1)!).cid, (N - 1) & 0xffff);
+    c.close();
+  } finally {
+    await t.close();
+  }
+});
