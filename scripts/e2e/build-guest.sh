@@ -44,7 +44,9 @@ copy_with_libs "$(command -v nvme)" sbin/nvme
 
 depmod -b "$PWD/kroot" "$K"
 # crc32c_generic: digests need it (TCG's default CPU has no SSE4.2 for crc32c-intel).
-for m in virtio_pci virtio_net nvme-tcp crc32c_generic; do
+# nvmet-tcp, brd, configfs: Linux's own target inside the guest, the reference the session
+# script is checked against (OCSSD_E2E_TARGET=nvmet).
+for m in virtio_pci virtio_net nvme-tcp crc32c_generic nvmet-tcp brd configfs; do
   modprobe -d "$PWD/kroot" -S "$K" --show-depends $m | awk '$1=="insmod" {print $2}'
 done | sort -u | while read -r ko; do
   rel=${ko#"$PWD/kroot/lib/modules/$K/"}

@@ -1,0 +1,211 @@
+// The nvme-cli session the guest runs against an NVMe/TCP target, as GuestSteps, plus the
+// parsers the driver uses on their output. The same session runs against Linux's own nvmet
+// target inside the guest (the reference) and against ocssd, so a step that passes on the
+// reference and fails on ocssd points at ocssd, not at the script.
+
+import { createHash } from 'node:crypto';
+import type { CpioEntry } from './cpio.js';
+import type { GuestStep, StepResult } from './session.js';
+
+/** A conventional (NVM command set) namespace the session writes a pattern to. */
+export interface NvmNamespaceView {
+  kind: 'nvm';
+  nsid: number;
+  /** LBA (sector) size in bytes as the target formats it. */
+  lbaBytes: number;
+  /** Namespace size in LBAs. */
+  blocks: number;
+  /** Byte offset of the dd pattern (a multiple of 4096 inside the namespace). */
+  patternOffset: number;
+}
+
+/** Commands for an Open-Channel namespace, sent with admin-/io-passthru (the kernel never binds LightNVM over TCP). */
+export interface OcssdNamespaceView {
+  kind: 'ocssd12' | 'ocssd20';
+  nsid: number;
+  /** Sector (LBA) size: the data length of one single-address write or read. */
+  sectorBytes: number;
+  /** The single address (2.0: LBA, 1.2: PPA) written, read and then reset or erased (the start of a free chunk/block). */
+  address: bigint;
+  /** The address to erase (1.2: the block's PPA) or reset (2.0: the chunk's first LBA). */
+  eraseAddress: bigint;
+}
+
+export type NamespaceView = NvmNamespaceView | OcssdNamespaceView;
+
+/** What the guest needs to know about the target. Ports and address are as the guest sees them. */
+export interface SessionTarget {
+  addr: string;
+  discoveryPort: number;
+  ioPort: number;
+  subnqn: string;
+  namespaces: readonly NamespaceView[];
+  /** Guest commands run before everything else (the reference target's configfs setup). */
+  setup?: string;
+}
+
+export const PATTERN_BYTES = 128 * 1024;
+
+/** The dd pattern: xorshift32 bytes, so any misplaced or stale 4 KiB block shows. */
+export function pattern(seed: number, bytes = PATTERN_BYTES): Buffer {
+  const b = Buffer.alloc(bytes);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < bytes; i += 4) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    b.writeUInt32LE(x >>> 0, i);
+  }
+  return b;
+}
+
+export const md5 = (b: Uint8Array): string => createHash('md5').update(b).digest('hex');
+
+// Shell helpers for every step: find the controller and the namespaces' devices by NQN and
+// NSID through sysfs (device names depend on instance numbers and native multipath).
+const LIB = `
+NQN="$E2E_NQN"
+ctrl() { cat /tmp/e2e-ctrl 2>/dev/null; }
+find_ctrl() {
+  for d in /sys/class/nvme/nvme*; do
+    [ "$(cat "$d/subsysnqn" 2>/dev/null)" = "$NQN" ] && [ "$(cat "$d/transport" 2>/dev/null)" = tcp ] && { echo "\${d##*/}"; return 0; }
+  done; return 1
+}
+bdev() { # NSID -> /dev/nvmeXnY of this subsystem
+  for b in /sys/block/nvme*n*; do
+    case "\${b##*/}" in *c*) continue ;; esac
+    [ "$(cat "$b/nsid" 2>/dev/null)" = "$1" ] && [ "$(cat "$b/device/subsysnqn" 2>/dev/null)" = "$NQN" ] && { echo "/dev/\${b##*/}"; return 0; }
+  done; return 1
+}
+hex() { od -An -v -tx1 "$1" | tr -d ' \\n'; echo; }
+`;
+
+const u32 = (v: bigint, hi: boolean): string => '0x' + ((hi ? v >> 32n : v) & 0xffffffffn).toString(16);
+
+function ocssdSteps(ns: OcssdNamespaceView): GuestStep[] {
+  const n = ns.nsid;
+  const name = `${ns.kind}-ns${n}`;
+  const dataFile = `/e2e/sector-ns${n}.bin`;
+  const lo = u32(ns.address, false);
+  const hi = u32(ns.address, true);
+  // NLB = 0 (CDW12 bits 5:0): the address is in CDW10-11 itself, the only vector form NVMe/TCP can carry.
+  const io = (op: string, extra: string) =>
+    `nvme io-passthru "$D" --opcode=${op} --namespace-id=${n} --cdw10=${lo} --cdw11=${hi} --cdw12=0 ${extra}`;
+  const dev = `D=$(bdev ${n} || echo /dev/$(ctrl)); echo "dev=$D"`;
+  return [
+    {
+      name: `${name}-geometry`,
+      // admin 0xE2 (Device Identification / Geometry): 4096 bytes, printed as hex for the driver to decode.
+      script: `nvme admin-passthru /dev/$(ctrl) --opcode=0xe2 --namespace-id=${n} --data-len=4096 --read -b > /tmp/geo 2>/tmp/err; echo "rc=$?"; cat /tmp/err; echo "bytes=$(wc -c < /tmp/geo)"; echo "hex=$(hex /tmp/geo)"`,
+      timeoutSec: 20,
+    },
+    {
+      name: `${name}-write`,
+      script: `${dev}\n${io('0x91', `--write --data-len=${ns.sectorBytes} -i ${dataFile}`)}; echo "rc=$?"`,
+      timeoutSec: 20,
+    },
+    {
+      name: `${name}-read`,
+      script: `${dev}\n${io('0x92', `--read --data-len=${ns.sectorBytes} -b`)} > /tmp/back 2>/tmp/err; echo "rc=$?"; cat /tmp/err\ncmp ${dataFile} /tmp/back && echo "cmp=ok"; echo "md5=$(md5sum < /tmp/back | cut -d' ' -f1)"`,
+      timeoutSec: 20,
+    },
+    {
+      name: `${name}-erase`,
+      script: `${dev}\nnvme io-passthru "$D" --opcode=0x90 --namespace-id=${n} --cdw10=${u32(ns.eraseAddress, false)} --cdw11=${u32(ns.eraseAddress, true)} --cdw12=0; echo "rc=$?"`,
+      timeoutSec: 20,
+    },
+  ];
+}
+
+function nvmSteps(ns: NvmNamespaceView): GuestStep[] {
+  const n = ns.nsid;
+  const seek = ns.patternOffset / 4096;
+  return [
+    {
+      name: `dd-ns${n}`,
+      // O_DIRECT both ways, so the read-back comes from the target and not from the page cache.
+      script: [
+        `D=$(bdev ${n}) || { echo "no block device for nsid ${n}"; exit 1; }; echo "dev=$D"`,
+        `echo "size=$(cat /sys/block/\${D##*/}/size)"`,
+        `dd if=/e2e/pattern-ns${n}.bin of="$D" bs=4096 seek=${seek} oflag=direct conv=notrunc || exit 1`,
+        `dd if="$D" of=/tmp/back bs=65536 skip=$((${ns.patternOffset} / 65536)) count=${PATTERN_BYTES / 65536} iflag=direct || exit 1`,
+        `cmp /e2e/pattern-ns${n}.bin /tmp/back && echo "cmp=ok"`,
+        `echo "md5=$(md5sum < /tmp/back | cut -d' ' -f1)"`,
+      ].join('\n'),
+      timeoutSec: 60,
+    },
+  ];
+}
+
+/** Data files the session reads (dd patterns, OCSSD sectors), keyed by namespace. */
+export function sessionData(t: SessionTarget): { files: CpioEntry[]; expected: Map<number, Buffer> } {
+  const files: CpioEntry[] = [];
+  const expected = new Map<number, Buffer>();
+  for (const ns of t.namespaces) {
+    const data = ns.kind === 'nvm' ? pattern(0x5eed0000 + ns.nsid) : pattern(0x0c55d000 + ns.nsid, ns.sectorBytes);
+    expected.set(ns.nsid, data);
+    files.push({ path: ns.kind === 'nvm' ? `e2e/pattern-ns${ns.nsid}.bin` : `e2e/sector-ns${ns.nsid}.bin`, data, mode: 0o644 });
+  }
+  return { files, expected };
+}
+
+/** The whole session against one target. */
+export function nvmeSessionSteps(t: SessionTarget): GuestStep[] {
+  const pre = (s: string) => `E2E_NQN='${t.subnqn}'\n. /e2e/lib.sh\n${s}`;
+  const nsWait = t.namespaces
+    .filter((n) => n.kind === 'nvm')
+    .map((n) => `bdev ${n.nsid} >/dev/null || ok=0`)
+    .join('; ');
+  const steps: GuestStep[] = [
+    { name: 'modprobe', script: 'modprobe nvme-tcp && ls /dev/nvme-fabrics', timeoutSec: 10, required: true },
+    ...(t.setup ? [{ name: 'target-setup', script: t.setup, timeoutSec: 20, required: true }] : []),
+    { name: 'discover', script: `nvme discover -t tcp -a ${t.addr} -s ${t.discoveryPort} -o json`, timeoutSec: 30 },
+    {
+      name: 'connect',
+      script: [
+        `nvme connect -t tcp -a ${t.addr} -s ${t.ioPort} -n '${t.subnqn}' --ctrl-loss-tmo=0 -o json || exit 1`,
+        // Wait (bounded) for the controller and every conventional namespace's block device.
+        `for i in $(seq 1 50); do c=$(find_ctrl) && { ok=1; ${nsWait || ':'}; [ $ok = 1 ] && break; }; sleep 0.1; done`,
+        `c=$(find_ctrl) || { echo "no controller with subsysnqn $NQN"; exit 1; }; echo "$c" > /tmp/e2e-ctrl; echo "ctrl=$c"`,
+        `for b in /sys/block/nvme*n*; do echo "block \${b##*/} nsid=$(cat $b/nsid 2>/dev/null) size=$(cat $b/size)"; done`,
+      ].join('\n'),
+      timeoutSec: 40,
+      required: true,
+    },
+    { name: 'list', script: 'nvme list -o json', timeoutSec: 20 },
+    { name: 'id-ctrl', script: 'nvme id-ctrl /dev/$(ctrl) -o json', timeoutSec: 20 },
+    ...t.namespaces.map((ns) => ({ name: `id-ns${ns.nsid}`, script: `nvme id-ns /dev/$(ctrl) -n ${ns.nsid} -o json`, timeoutSec: 20 })),
+    ...t.namespaces.flatMap((ns) => (ns.kind === 'nvm' ? nvmSteps(ns) : ocssdSteps(ns))),
+    {
+      name: 'disconnect',
+      script: `nvme disconnect -n '${t.subnqn}'; echo "rc=$?"; sleep 0.2; echo "remaining=$(find_ctrl || echo none)"`,
+      timeoutSec: 20,
+      always: true,
+    },
+    { name: 'dmesg', script: 'dmesg | grep -iE "nvme|nvmet" | tail -n 60', timeoutSec: 10, always: true },
+  ];
+  return steps.map((s) => (s.name === 'modprobe' || s.name === 'target-setup' || s.name === 'dmesg' ? s : { ...s, script: pre(s.script) }));
+}
+
+export const SESSION_LIB: CpioEntry = { path: 'e2e/lib.sh', data: LIB, mode: 0o644 };
+
+/** Parses a step whose output is one JSON document (nvme-cli -o json). */
+export function stepJson(s: StepResult | undefined): unknown {
+  if (s === undefined || s.rc !== 0) return undefined;
+  const start = s.output.indexOf('{');
+  const end = s.output.lastIndexOf('}');
+  if (start < 0 || end < start) return undefined;
+  return JSON.parse(s.output.slice(start, end + 1));
+}
+
+/** The value of a `key=value` line in a step's output. */
+export function stepValue(s: StepResult | undefined, key: string): string | undefined {
+  const m = s?.output.match(new RegExp(`^${key}=(.*)$`, 'm'));
+  return m?.[1];
+}
+
+/** Decodes the `hex=` line of a geometry step into bytes. */
+export function stepHex(s: StepResult | undefined): Buffer | undefined {
+  const h = stepValue(s, 'hex');
+  return h === undefined ? undefined : Buffer.from(h.trim(), 'hex');
+}
