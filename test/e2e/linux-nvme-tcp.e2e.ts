@@ -14,7 +14,7 @@ import { DEFAULT_CACHE_DIR, ensureGuest, runGuest, type GuestForward, type Guest
 import { parseSession, sessionArchive, type GuestStep, type SessionResult, type StepResult } from './session.js';
 import { connectDataString, startProbeListener, type ProbeListener } from './probe-listener.js';
 import { describeRun, describeStep } from './report.js';
-import { md5, nvmeSessionSteps, SESSION_LIB, sessionData, stepJson, stepValue, type SessionTarget } from './nvme-session.js';
+import { md5, nvmeSessionSteps, SESSION_LIB, sessionData, stepJson, stepValue, type NvmNamespaceView, type SessionTarget, type SubsystemView } from './nvme-session.js';
 import { referenceTarget } from './reference-target.js';
 
 const HOSTNQN = 'nqn.2014-08.org.nvmexpress:uuid:00000000-0000-0000-0000-000000000001';
@@ -30,7 +30,7 @@ class Booted {
     readonly target: SessionTarget,
     readonly run: GuestRun,
     readonly session: SessionResult,
-    readonly expected: Map<number, Buffer>,
+    readonly expected: Map<string, Buffer>,
     readonly steps: readonly GuestStep[],
   ) {}
   step(name: string): { s: StepResult | undefined; why: string } {
@@ -66,12 +66,14 @@ async function boot(label: string, target: SessionTarget, forwards: GuestForward
 }
 
 interface Expectations {
-  /** Identify Controller MN (trailing spaces trimmed). */
-  model: RegExp;
+  /** Identify Controller MN (trailing spaces trimmed), per subsystem label. */
+  model: (label: string) => RegExp;
 }
 
-/** The checks every target must pass: the issue's list for a conventional namespace. */
+/** The checks every target must pass: the issue's list, for every subsystem and conventional namespace. */
 function sessionTests(get: () => Booted, expect: Expectations): void {
+  const nvmOf = (sub: SubsystemView) => sub.namespaces.filter((n): n is NvmNamespaceView => n.kind === 'nvm');
+
   test('the guest boots, runs every step and powers off', () => {
     const b = get();
     const why = describeRun(b.run, b.session);
@@ -82,87 +84,102 @@ function sessionTests(get: () => Booted, expect: Expectations): void {
     assert.equal(b.session.exitRc, 0, why);
   });
 
-  test('nvme discover lists the subsystem', () => {
+  test('nvme discover lists every subsystem', () => {
     const b = get();
     const { j, why } = b.json('discover');
     const recs: any[] = j.records ?? [];
-    const rec = recs.find((r) => r.subnqn === b.target.subnqn);
-    assert.ok(rec, `no discovery record for ${b.target.subnqn}: ${JSON.stringify(recs.map((r) => r.subnqn))}\n${why}`);
-    assert.equal(rec.trtype, 'tcp', why);
-    assert.equal(rec.adrfam, 'ipv4', why);
-    assert.equal(rec.subtype, 'nvme subsystem', why);
-    assert.match(String(rec.trsvcid), /^\d+$/, why);
-  });
-
-  test('nvme connect creates a TCP controller with every namespace', () => {
-    const b = get();
-    const { s, why } = b.ok('connect');
-    const j = JSON.parse(s.output.slice(s.output.indexOf('{'), s.output.indexOf('}') + 1));
-    assert.match(j.device, /^nvme\d+$/, why);
-    assert.equal(stepValue(s, 'ctrl'), j.device, why);
-    for (const ns of b.target.namespaces.filter((n) => n.kind === 'nvm')) {
-      assert.match(s.output, new RegExp(`^block nvme\\d+n\\d+ nsid=${ns.nsid} size=${(ns.blocks * ns.lbaBytes) / 512}$`, 'm'), why);
+    for (const sub of b.target.subsystems) {
+      const rec = recs.find((r) => r.subnqn === sub.nqn);
+      assert.ok(rec, `no discovery record for ${sub.nqn}: ${JSON.stringify(recs.map((r) => r.subnqn))}\n${why}`);
+      assert.equal(rec.trtype, 'tcp', why);
+      assert.equal(rec.adrfam, 'ipv4', why);
+      assert.equal(rec.subtype, 'nvme subsystem', why);
+      assert.match(String(rec.trsvcid), /^\d+$/, why);
     }
   });
 
-  test('nvme list shows the namespaces with their sizes', () => {
+  test('nvme connect creates a TCP controller per subsystem, with the block devices', () => {
+    const b = get();
+    for (const sub of b.target.subsystems) {
+      const { s, why } = b.ok(`${sub.label}-connect`);
+      const j = JSON.parse(s.output.slice(s.output.indexOf('{'), s.output.indexOf('}') + 1));
+      assert.match(j.device, /^nvme\d+$/, why);
+      assert.equal(stepValue(s, 'ctrl'), j.device, why);
+      for (const ns of nvmOf(sub)) {
+        assert.match(s.output, new RegExp(`^block nvme\\d+n\\d+ nsid=${ns.nsid} size=${(ns.blocks * ns.lbaBytes) / 512}$`, 'm'), why);
+      }
+    }
+  });
+
+  test('nvme list shows the conventional namespaces with their sizes', () => {
     const b = get();
     const { j, why } = b.json('list');
     const devs: any[] = j.Devices ?? [];
-    for (const ns of b.target.namespaces.filter((n) => n.kind === 'nvm')) {
-      const d = devs.find((x) => x.NameSpace === ns.nsid);
-      assert.ok(d, `nvme list has no namespace ${ns.nsid}\n${why}`);
-      assert.equal(d.SectorSize, ns.lbaBytes, why);
-      assert.equal(d.PhysicalSize, ns.blocks * ns.lbaBytes, why);
-      assert.equal(d.MaximumLBA, ns.blocks, why);
-      assert.match(d.ModelNumber, expect.model, why);
+    for (const sub of b.target.subsystems) {
+      const ctrl = stepValue(b.step(`${sub.label}-connect`).s, 'ctrl');
+      for (const ns of nvmOf(sub)) {
+        // DevicePath is the multipath head /dev/nvmeXnY; X is the subsystem instance, so match by size and NSID.
+        const d = devs.find((x) => x.NameSpace === ns.nsid && x.PhysicalSize === ns.blocks * ns.lbaBytes);
+        assert.ok(d, `nvme list has no ${ns.blocks * ns.lbaBytes}-byte namespace ${ns.nsid} (${sub.label}, ${ctrl})\n${why}`);
+        assert.equal(d.SectorSize, ns.lbaBytes, why);
+        assert.equal(d.MaximumLBA, ns.blocks, why);
+        assert.match(d.ModelNumber, expect.model(sub.label), why);
+      }
     }
   });
 
-  test('nvme id-ctrl answers with the subsystem identity', () => {
+  test('nvme id-ctrl answers with each subsystem identity', () => {
     const b = get();
-    const { j, why } = b.json('id-ctrl');
-    assert.match(String(j.mn).trimEnd(), expect.model, why);
-    assert.equal(j.subnqn, b.target.subnqn, why);
-    assert.equal(j.cntrltype, 1, 'CNTRLTYPE 1: I/O controller');
-    assert.ok(j.ver >= 0x10300, `VER ${j.ver} below 1.3`);
-    assert.ok(j.nn >= Math.max(...b.target.namespaces.map((n) => n.nsid)), `NN ${j.nn}\n${why}`);
-    assert.ok(j.ioccsz >= 4, `IOCCSZ ${j.ioccsz} (16-byte units, at least the SQE)`);
-    assert.ok(j.sgls !== 0, 'SGLS: fabrics needs SGL support');
+    for (const sub of b.target.subsystems) {
+      const { j, why } = b.json(`${sub.label}-id-ctrl`);
+      assert.match(String(j.mn).trimEnd(), expect.model(sub.label), why);
+      assert.equal(j.subnqn, sub.nqn, why);
+      assert.equal(j.cntrltype, 1, `CNTRLTYPE 1: I/O controller\n${why}`);
+      assert.ok(j.ver >= 0x10300, `VER ${j.ver} below 1.3\n${why}`);
+      assert.ok(j.nn >= Math.max(...sub.namespaces.map((n) => n.nsid)), `NN ${j.nn}\n${why}`);
+      assert.ok(j.ioccsz >= 4, `IOCCSZ ${j.ioccsz} (16-byte units, at least the SQE)\n${why}`);
+      assert.ok(j.sgls !== 0, `SGLS: fabrics needs SGL support\n${why}`);
+    }
   });
 
-  test('nvme id-ns reports size and LBA format', () => {
+  test('nvme id-ns reports size and LBA format of the conventional namespaces', () => {
     const b = get();
-    for (const ns of b.target.namespaces.filter((n) => n.kind === 'nvm')) {
-      const { j, why } = b.json(`id-ns${ns.nsid}`);
-      assert.equal(j.nsze, ns.blocks, why);
-      assert.equal(j.ncap, ns.blocks, why);
-      const lbaf = j.lbafs[j.flbas & 0xf];
-      assert.equal(lbaf.ds, Math.log2(ns.lbaBytes), why);
-      assert.equal(lbaf.ms, 0, why);
+    for (const sub of b.target.subsystems) {
+      for (const ns of nvmOf(sub)) {
+        const { j, why } = b.json(`${sub.label}-ns${ns.nsid}-id-ns`);
+        assert.equal(j.nsze, ns.blocks, why);
+        assert.equal(j.ncap, ns.blocks, why);
+        const lbaf = j.lbafs[j.flbas & 0xf];
+        assert.equal(lbaf.ds, Math.log2(ns.lbaBytes), why);
+        assert.equal(lbaf.ms, 0, why);
+      }
     }
   });
 
   test('dd writes a known pattern with O_DIRECT and reads it back', () => {
     const b = get();
-    for (const ns of b.target.namespaces.filter((n) => n.kind === 'nvm')) {
-      const { s, why } = b.ok(`dd-ns${ns.nsid}`);
-      assert.equal(stepValue(s, 'cmp'), 'ok', why);
-      assert.equal(stepValue(s, 'md5'), md5(b.expected.get(ns.nsid)!), why);
+    for (const sub of b.target.subsystems) {
+      for (const ns of nvmOf(sub)) {
+        const { s, why } = b.ok(`${sub.label}-ns${ns.nsid}-dd`);
+        assert.equal(stepValue(s, 'cmp'), 'ok', why);
+        assert.equal(stepValue(s, 'md5'), md5(b.expected.get(`${sub.label}/${ns.nsid}`)!), why);
+      }
     }
   });
 
-  test('nvme disconnect ends cleanly', () => {
+  test('nvme disconnect ends every association cleanly', () => {
     const b = get();
-    const { s, why } = b.ok('disconnect');
-    assert.match(s.output, /disconnected 1 controller\(s\)/, why);
-    assert.equal(stepValue(s, 'rc'), '0', why);
-    assert.equal(stepValue(s, 'remaining'), 'none', why);
-    // From the session's own controller on, the kernel logged no error.
+    for (const sub of b.target.subsystems) {
+      const { s, why } = b.ok(`${sub.label}-disconnect`);
+      assert.match(s.output, /disconnected 1 controller\(s\)/, why);
+      assert.equal(stepValue(s, 'rc'), '0', why);
+      assert.equal(stepValue(s, 'remaining'), 'none', why);
+    }
+    // From the first session controller on, the kernel logged no error.
     const d = b.step('dmesg');
     const log = d.s?.output ?? '';
-    const from = log.indexOf(`new ctrl: NQN "${b.target.subnqn}"`);
-    assert.ok(from >= 0, `dmesg has no "new ctrl" line for ${b.target.subnqn}\n${d.why}`);
+    const from = Math.min(...b.target.subsystems.map((sub) => log.indexOf(`new ctrl: NQN "${sub.nqn}"`)));
+    assert.ok(from >= 0, `dmesg has no "new ctrl" line for every subsystem\n${d.why}`);
     assert.doesNotMatch(log.slice(from), /timeout|error|failed|reset|ctrl_loss/i, d.why);
   });
 }
@@ -209,5 +226,5 @@ describe('harness and reference: Linux nvmet-tcp inside the guest', { timeout: 6
     assert.match(d.s?.output ?? '', new RegExp(`Connect for subsystem ${DISCOVERY_NQN} is not allowed`), d.why);
   });
 
-  sessionTests(() => b, { model: /^Linux$/ });
+  sessionTests(() => b, { model: () => /^Linux$/ });
 });

@@ -33,13 +33,20 @@ export interface OcssdNamespaceView {
 
 export type NamespaceView = NvmNamespaceView | OcssdNamespaceView;
 
+/** One NVM subsystem of the target (one controller per connect). */
+export interface SubsystemView {
+  /** Short name for step names and files: [a-z0-9]. */
+  label: string;
+  nqn: string;
+  namespaces: readonly NamespaceView[];
+}
+
 /** What the guest needs to know about the target. Ports and address are as the guest sees them. */
 export interface SessionTarget {
   addr: string;
   discoveryPort: number;
   ioPort: number;
-  subnqn: string;
-  namespaces: readonly NamespaceView[];
+  subsystems: readonly SubsystemView[];
   /** Guest commands run before everything else (the reference target's configfs setup). */
   setup?: string;
 }
@@ -65,7 +72,7 @@ export const md5 = (b: Uint8Array): string => createHash('md5').update(b).digest
 // NSID through sysfs (device names depend on instance numbers and native multipath).
 const LIB = `
 NQN="$E2E_NQN"
-ctrl() { cat /tmp/e2e-ctrl 2>/dev/null; }
+ctrl() { cat "/tmp/e2e-ctrl-$E2E_LABEL" 2>/dev/null; }
 find_ctrl() {
   for d in /sys/class/nvme/nvme*; do
     [ "$(cat "$d/subsysnqn" 2>/dev/null)" = "$NQN" ] && [ "$(cat "$d/transport" 2>/dev/null)" = tcp ] && { echo "\${d##*/}"; return 0; }
@@ -82,10 +89,10 @@ hex() { od -An -v -tx1 "$1" | tr -d ' \\n'; echo; }
 
 const u32 = (v: bigint, hi: boolean): string => '0x' + ((hi ? v >> 32n : v) & 0xffffffffn).toString(16);
 
-function ocssdSteps(ns: OcssdNamespaceView): GuestStep[] {
+function ocssdSteps(sub: SubsystemView, ns: OcssdNamespaceView): GuestStep[] {
   const n = ns.nsid;
-  const name = `${ns.kind}-ns${n}`;
-  const dataFile = `/e2e/sector-ns${n}.bin`;
+  const name = `${sub.label}-ns${n}`;
+  const dataFile = `/e2e/${dataName(sub, ns)}`;
   const lo = u32(ns.address, false);
   const hi = u32(ns.address, true);
   // NLB = 0 (CDW12 bits 5:0): the address is in CDW10-11 itself, the only vector form NVMe/TCP can carry.
@@ -117,19 +124,20 @@ function ocssdSteps(ns: OcssdNamespaceView): GuestStep[] {
   ];
 }
 
-function nvmSteps(ns: NvmNamespaceView): GuestStep[] {
+function nvmSteps(sub: SubsystemView, ns: NvmNamespaceView): GuestStep[] {
   const n = ns.nsid;
   const seek = ns.patternOffset / 4096;
+  const file = `/e2e/${dataName(sub, ns)}`;
   return [
     {
-      name: `dd-ns${n}`,
+      name: `${sub.label}-ns${n}-dd`,
       // O_DIRECT both ways, so the read-back comes from the target and not from the page cache.
       script: [
         `D=$(bdev ${n}) || { echo "no block device for nsid ${n}"; exit 1; }; echo "dev=$D"`,
         `echo "size=$(cat /sys/block/\${D##*/}/size)"`,
-        `dd if=/e2e/pattern-ns${n}.bin of="$D" bs=4096 seek=${seek} oflag=direct conv=notrunc || exit 1`,
+        `dd if=${file} of="$D" bs=4096 seek=${seek} oflag=direct conv=notrunc || exit 1`,
         `dd if="$D" of=/tmp/back bs=65536 skip=$((${ns.patternOffset} / 65536)) count=${PATTERN_BYTES / 65536} iflag=direct || exit 1`,
-        `cmp /e2e/pattern-ns${n}.bin /tmp/back && echo "cmp=ok"`,
+        `cmp ${file} /tmp/back && echo "cmp=ok"`,
         `echo "md5=$(md5sum < /tmp/back | cut -d' ' -f1)"`,
       ].join('\n'),
       timeoutSec: 60,
@@ -137,54 +145,72 @@ function nvmSteps(ns: NvmNamespaceView): GuestStep[] {
   ];
 }
 
-/** Data files the session reads (dd patterns, OCSSD sectors), keyed by namespace. */
-export function sessionData(t: SessionTarget): { files: CpioEntry[]; expected: Map<number, Buffer> } {
+const dataName = (sub: SubsystemView, ns: NamespaceView): string => `${ns.kind === 'nvm' ? 'pattern' : 'sector'}-${sub.label}-ns${ns.nsid}.bin`;
+
+/** Data files the session reads (dd patterns, OCSSD sectors); `expected` is keyed by "label/nsid". */
+export function sessionData(t: SessionTarget): { files: CpioEntry[]; expected: Map<string, Buffer> } {
   const files: CpioEntry[] = [];
-  const expected = new Map<number, Buffer>();
-  for (const ns of t.namespaces) {
-    const data = ns.kind === 'nvm' ? pattern(0x5eed0000 + ns.nsid) : pattern(0x0c55d000 + ns.nsid, ns.sectorBytes);
-    expected.set(ns.nsid, data);
-    files.push({ path: ns.kind === 'nvm' ? `e2e/pattern-ns${ns.nsid}.bin` : `e2e/sector-ns${ns.nsid}.bin`, data, mode: 0o644 });
-  }
+  const expected = new Map<string, Buffer>();
+  t.subsystems.forEach((sub, i) => {
+    for (const ns of sub.namespaces) {
+      const seed = 0x5eed0000 + i * 256 + ns.nsid;
+      const data = ns.kind === 'nvm' ? pattern(seed) : pattern(seed, ns.sectorBytes);
+      expected.set(`${sub.label}/${ns.nsid}`, data);
+      files.push({ path: `e2e/${dataName(sub, ns)}`, data, mode: 0o644 });
+    }
+  });
   return { files, expected };
 }
 
-/** The whole session against one target. */
+/** The whole session against one target: discover, then connect and exercise each subsystem, then disconnect them all. */
 export function nvmeSessionSteps(t: SessionTarget): GuestStep[] {
-  const pre = (s: string) => `E2E_NQN='${t.subnqn}'\n. /e2e/lib.sh\n${s}`;
-  const nsWait = t.namespaces
-    .filter((n) => n.kind === 'nvm')
-    .map((n) => `bdev ${n.nsid} >/dev/null || ok=0`)
-    .join('; ');
+  const labels = new Set<string>();
+  for (const sub of t.subsystems) {
+    if (!/^[a-z0-9]+$/.test(sub.label) || labels.has(sub.label)) throw new Error(`subsystem label ${JSON.stringify(sub.label)}: [a-z0-9]+, unique`);
+    labels.add(sub.label);
+  }
+  const within = (sub: SubsystemView, st: GuestStep): GuestStep => ({ ...st, script: `E2E_NQN='${sub.nqn}'; E2E_LABEL=${sub.label}\n. /e2e/lib.sh\n${st.script}` });
   const steps: GuestStep[] = [
     { name: 'modprobe', script: 'modprobe nvme-tcp && ls /dev/nvme-fabrics', timeoutSec: 10, required: true },
     ...(t.setup ? [{ name: 'target-setup', script: t.setup, timeoutSec: 20, required: true }] : []),
     { name: 'discover', script: `nvme discover -t tcp -a ${t.addr} -s ${t.discoveryPort} -o json`, timeoutSec: 30 },
-    {
-      name: 'connect',
-      script: [
-        `nvme connect -t tcp -a ${t.addr} -s ${t.ioPort} -n '${t.subnqn}' --ctrl-loss-tmo=0 -o json || exit 1`,
-        // Wait (bounded) for the controller and every conventional namespace's block device.
-        `for i in $(seq 1 50); do c=$(find_ctrl) && { ok=1; ${nsWait || ':'}; [ $ok = 1 ] && break; }; sleep 0.1; done`,
-        `c=$(find_ctrl) || { echo "no controller with subsysnqn $NQN"; exit 1; }; echo "$c" > /tmp/e2e-ctrl; echo "ctrl=$c"`,
-        `for b in /sys/block/nvme*n*; do echo "block \${b##*/} nsid=$(cat $b/nsid 2>/dev/null) size=$(cat $b/size)"; done`,
-      ].join('\n'),
-      timeoutSec: 40,
-      required: true,
-    },
-    { name: 'list', script: 'nvme list -o json', timeoutSec: 20 },
-    { name: 'id-ctrl', script: 'nvme id-ctrl /dev/$(ctrl) -o json', timeoutSec: 20 },
-    ...t.namespaces.map((ns) => ({ name: `id-ns${ns.nsid}`, script: `nvme id-ns /dev/$(ctrl) -n ${ns.nsid} -o json`, timeoutSec: 20 })),
-    ...t.namespaces.flatMap((ns) => (ns.kind === 'nvm' ? nvmSteps(ns) : ocssdSteps(ns))),
-    {
-      name: 'disconnect',
-      script: `nvme disconnect -n '${t.subnqn}'; echo "rc=$?"; sleep 0.2; echo "remaining=$(find_ctrl || echo none)"`,
-      timeoutSec: 20,
-      always: true,
-    },
-    { name: 'dmesg', script: 'dmesg | grep -iE "nvme|nvmet" | tail -n 60', timeoutSec: 10, always: true },
   ];
-  return steps.map((s) => (s.name === 'modprobe' || s.name === 'target-setup' || s.name === 'dmesg' ? s : { ...s, script: pre(s.script) }));
+  for (const sub of t.subsystems) {
+    const nsWait = sub.namespaces
+      .filter((n) => n.kind === 'nvm')
+      .map((n) => `bdev ${n.nsid} >/dev/null || ok=0`)
+      .join('; ');
+    steps.push(
+      within(sub, {
+        name: `${sub.label}-connect`,
+        script: [
+          `nvme connect -t tcp -a ${t.addr} -s ${t.ioPort} -n "$NQN" --ctrl-loss-tmo=0 -o json || exit 1`,
+          // Wait (bounded) for the controller and every conventional namespace's block device.
+          `for i in $(seq 1 50); do c=$(find_ctrl) && { ok=1; ${nsWait || ':'}; [ $ok = 1 ] && break; }; sleep 0.1; done`,
+          `c=$(find_ctrl) || { echo "no controller with subsysnqn $NQN"; exit 1; }; echo "$c" > /tmp/e2e-ctrl-$E2E_LABEL; echo "ctrl=$c"`,
+          `for b in /sys/block/nvme*n*; do [ "$(cat $b/device/subsysnqn 2>/dev/null)" = "$NQN" ] && echo "block \${b##*/} nsid=$(cat $b/nsid 2>/dev/null) size=$(cat $b/size)"; done; true`,
+        ].join('\n'),
+        timeoutSec: 40,
+        required: true,
+      }),
+      within(sub, { name: `${sub.label}-id-ctrl`, script: 'nvme id-ctrl /dev/$(ctrl) -o json', timeoutSec: 20 }),
+      ...sub.namespaces.map((ns) => within(sub, { name: `${sub.label}-ns${ns.nsid}-id-ns`, script: `nvme id-ns /dev/$(ctrl) -n ${ns.nsid} -o json`, timeoutSec: 20 })),
+      ...sub.namespaces.flatMap((ns) => (ns.kind === 'nvm' ? nvmSteps(sub, ns) : ocssdSteps(sub, ns))).map((st) => within(sub, st)),
+    );
+  }
+  steps.push({ name: 'list', script: 'nvme list -o json', timeoutSec: 20 });
+  for (const sub of t.subsystems) {
+    steps.push(
+      within(sub, {
+        name: `${sub.label}-disconnect`,
+        script: 'nvme disconnect -n "$NQN"; echo "rc=$?"; sleep 0.2; echo "remaining=$(find_ctrl || echo none)"',
+        timeoutSec: 20,
+        always: true,
+      }),
+    );
+  }
+  steps.push({ name: 'dmesg', script: 'dmesg | grep -iE "nvme|nvmet" | tail -n 80', timeoutSec: 10, always: true });
+  return steps;
 }
 
 export const SESSION_LIB: CpioEntry = { path: 'e2e/lib.sh', data: LIB, mode: 0o644 };

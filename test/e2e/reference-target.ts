@@ -21,8 +21,7 @@ export function referenceTarget(): SessionTarget {
     addr: '127.0.0.1',
     discoveryPort: 4420, // nvmet serves the discovery controller on every port
     ioPort: 4420,
-    subnqn: REFERENCE_NQN,
-    namespaces: [{ kind: 'nvm', nsid: 1, lbaBytes: 512, blocks: REFERENCE_BLOCKS, patternOffset: 1 << 20 }],
+    subsystems: [{ label: 'ref', nqn: REFERENCE_NQN, namespaces: [{ kind: 'nvm', nsid: 1, lbaBytes: 512, blocks: REFERENCE_BLOCKS, patternOffset: 1 << 20 }] }],
     setup: SETUP,
   };
 }
