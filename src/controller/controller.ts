@@ -3,7 +3,7 @@
 // PCIe-like queue engine (queue-engine.ts) and NVMe/TCP both hand it submission entries and a
 // DataMover, and take a status and the result dwords back.
 import { type Clock, WallClock } from '../media/index.js';
-import { FeatureId, Fuse, statusName } from '../spec/index.js';
+import { FABRICS_OPCODE, FeatureId, Fuse, statusName } from '../spec/index.js';
 import { AsyncEvents } from './async-events.js';
 import { type CommandContext, type CommandDef, type CommandResult, CommandTable, DEFERRED, type CommandSet } from './command.js';
 import type { DataMover } from './data-mover.js';
@@ -44,6 +44,21 @@ export interface ControllerConfig {
   readonly subnqn: string;
   /** The controller accepts SGL data pointers (SGLS). */
   readonly sgl: boolean;
+  /** Identify Controller CNTRLTYPE (1 I/O, 2 discovery). */
+  readonly controllerType: number;
+  /**
+   * Set for a controller reached over NVMe over Fabrics: the capsule sizes Identify reports,
+   * and the fabrics rules (no memory-based queues; only Fabrics commands until CC.EN = 1).
+   */
+  readonly fabrics?: FabricsIdentity;
+}
+
+/** What Identify Controller reports of a fabrics controller's capsules. */
+export interface FabricsIdentity {
+  /** I/O queue command capsule size in 16-byte units (SQE + in-capsule data). */
+  readonly ioccsz: number;
+  /** I/O queue response capsule size in 16-byte units. */
+  readonly iorcsz: number;
 }
 
 export const DEFAULT_CONTROLLER_CONFIG: ControllerConfig = {
@@ -63,6 +78,7 @@ export const DEFAULT_CONTROLLER_CONFIG: ControllerConfig = {
   vwc: false,
   subnqn: 'nqn.2026-11.io.ocssd:ctrl-1',
   sgl: true,
+  controllerType: 1,
 };
 
 /** Queue management, provided by a transport that has memory-based queues (PCIe-like). */
@@ -220,9 +236,13 @@ export class Controller implements RegisterHooks {
     const sqe = ctx.sqe;
     const nsid = sqe.nsid;
     let def: CommandDef<Controller> | CommandDef | undefined;
+    if (this.config.fabrics !== undefined && sqe.opc !== FABRICS_OPCODE && !this.registers.enabled) return S.COMMAND_SEQUENCE_ERROR;
     if (ctx.sqid === 0) {
       def = this.admin.get(sqe.opc);
       this.lastKeepAlive = this.clock.now();
+    } else if (sqe.opc === FABRICS_OPCODE) {
+      // Fabrics commands on an I/O queue (Disconnect) go to the admin set's Fabrics table, which knows which queue may send which.
+      def = this.admin.get(FABRICS_OPCODE);
     } else {
       ctx.ns = this.namespaces.get(nsid);
       def = (ctx.ns?.io ?? this.io).get(sqe.opc);

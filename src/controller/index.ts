@@ -13,3 +13,22 @@ export { AsyncEventType, type AsyncEvent } from './async-events.js';
 export { ADMIN_COMMANDS, createAdminCommands, BASE_LOG_PAGES, sliceLog, type AdminExtensions, type LogPageDef, type LogRequest, type ControllerCsiFiller } from './commands/admin.js';
 export { NVM_COMMANDS, NVM_IO, NvmStatus, type BlockNamespace, type NvmControllerView, type NvmSmartCounters } from './commands/nvm.js';
 export { ConventionalNamespace, type ConventionalNamespaceOptions } from './conventional-namespace.js';
+export { type FabricsIdentity } from './controller.js';
+export {
+  FABRICS_COMMANDS,
+  FABRICS_TYPES,
+  ConnectStatus,
+  INVALID_HOST_REFUSAL,
+  NQN_MAX,
+  NQN_MIN,
+  applyConnectKato,
+  fctypeOf,
+  invalidConnectParameter,
+  isConnectRefusal,
+  keepAliveTimeout,
+  parseConnect,
+  type ConnectRefusal,
+  type ConnectRequest,
+  type FabricsCommandDef,
+} from './commands/fabrics.js';
+export { createDiscoveryCommands, encodeDiscoveryLog, type DiscoveryLog, type DiscoveryRecord, type DiscoverySource } from './commands/discovery.js';

@@ -9,3 +9,5 @@ export { decodeIdentifyController, decodeIdentifyNamespace, decodeNsidList, type
 export * as nvmeCommands from './commands.js';
 export { NSID_ALL, type LogPageRequest, type SetFeatureOptions, type RwFlags } from './commands.js';
 export { type BlockVolume, VolumeRangeError, checkVolumeRange } from './block-volume.js';
+export { TcpInitiator, type TcpInitiatorOptions } from './tcp-initiator.js';
+export { TcpQueue, TcpTransportError, type TcpQueueOptions } from './tcp-queue.js';

@@ -3,3 +3,4 @@
 export * from './layout.js';
 export * from './nvme/index.js';
 export * from './ocssd/index.js';
+export * from './nvme-tcp/index.js';

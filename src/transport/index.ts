@@ -14,3 +14,4 @@ export {
 } from './in-process/pci-transport.js';
 export { RegionDmaAllocator } from './in-process/dma-allocator.js';
 export { WorkerPciTransport, type WorkerTransportOptions, type WorkerDeviceSpec, DEFAULT_MEMORY_BYTES, DEFAULT_MEMORY_BASE } from './in-process/worker-transport.js';
+export * from './tcp/index.js';

@@ -122,7 +122,7 @@ function fillIdentifyController(ctrl: Controller, buf: Uint8Array): void {
       oaes: packBits(OAES, { nsAttributeNotices: 1 }),
       // No optional controller attributes (host IDs, predictable latency, ...) apply.
       ctratt: 0,
-      cntrltype: ControllerType.IO,
+      cntrltype: c.controllerType,
       oacs: ctrl.admin.capability('oacs'),
       acl: c.acl,
       aerl: c.aerl,
@@ -137,13 +137,21 @@ function fillIdentifyController(ctrl: Controller, buf: Uint8Array): void {
       sqes: SQES,
       cqes: CQES,
       maxcmd: Math.min(c.mqes + 1, 0xffff),
-      nn: ctrl.nn,
+      // A discovery controller has no namespaces (NN 0).
+      nn: c.controllerType === ControllerType.DISCOVERY ? 0 : ctrl.nn,
       oncs: oncsOf(ctrl),
       fuses: 0,
       fna: 0,
       vwc: packBits(VWC, { present: c.vwc, flushBroadcast: flushAll ? FLUSH_BROADCAST.SUPPORTED : FLUSH_BROADCAST.NOT_SUPPORTED }),
       // Only what the PCIe data mover walks: address-subtype data blocks, segments and bit buckets.
-      sgls: c.sgl ? packBits(SGLS, { supported: SglSupport.NO_ALIGNMENT, bitBucket: 1 }) : 0,
+      // Over fabrics: data blocks whose address is an offset into the capsule (in-capsule data), as Linux nvmet.
+      sgls:
+        c.fabrics !== undefined
+          ? packBits(SGLS, { supported: SglSupport.NO_ALIGNMENT, offset: 1 })
+          : c.sgl
+            ? packBits(SGLS, { supported: SglSupport.NO_ALIGNMENT, bitBucket: 1 })
+            : 0,
+      ...(c.fabrics !== undefined ? { ioccsz: c.fabrics.ioccsz, iorcsz: c.fabrics.iorcsz, icdoff: 0, fcatt: 0, msdbd: 1 } : {}),
       subnqn: Buffer.from(c.subnqn, 'utf8').subarray(0, 255),
     },
     buf,
