@@ -16,6 +16,7 @@ import { connectDataString, startProbeListener, type ProbeListener } from './pro
 import { describeRun, describeStep } from './report.js';
 import { md5, nvmeSessionSteps, SESSION_LIB, sessionData, stepJson, stepValue, type NvmNamespaceView, type SessionTarget, type SubsystemView } from './nvme-session.js';
 import { referenceTarget } from './reference-target.js';
+import { E2E_MODEL, startInProcessTarget, type RunningTarget } from './ocssd-target.js';
 
 const HOSTNQN = 'nqn.2014-08.org.nvmexpress:uuid:00000000-0000-0000-0000-000000000001';
 const DISCOVERY_NQN = 'nqn.2014-08.org.nvmexpress.discovery';
@@ -32,10 +33,12 @@ class Booted {
     readonly session: SessionResult,
     readonly expected: Map<string, Buffer>,
     readonly steps: readonly GuestStep[],
+    readonly targetLog: readonly string[] = [],
   ) {}
   step(name: string): { s: StepResult | undefined; why: string } {
     const s = this.session.steps.get(name);
-    return { s, why: `${describeStep(s, name)}\n${describeRun(this.run, this.session)}` };
+    const tlog = this.targetLog.length ? `\n--- target log (tail) ---\n${this.targetLog.slice(-20).join('\n')}` : '';
+    return { s, why: `${describeStep(s, name)}\n${describeRun(this.run, this.session)}${tlog}` };
   }
   /** The step, asserted to have exited 0. */
   ok(name: string): { s: StepResult; why: string } {
@@ -56,13 +59,13 @@ class Booted {
   }
 }
 
-async function boot(label: string, target: SessionTarget, forwards: GuestForward[], before: GuestStep[] = []): Promise<Booted> {
+async function boot(label: string, target: SessionTarget, forwards: readonly GuestForward[], before: GuestStep[] = [], targetLog: readonly string[] = []): Promise<Booted> {
   const { files, expected } = sessionData(target);
   const steps = [...before, ...nvmeSessionSteps(target)];
   const workDir = join(DEFAULT_CACHE_DIR, 'runs', label);
   rmSync(workDir, { recursive: true, force: true });
   const run = await runGuest({ image: guestImage(), files: sessionArchive(steps, [SESSION_LIB, ...files]), forwards, timeoutMs: 240_000, workDir });
-  return new Booted(target, run, parseSession(run.session), expected, steps);
+  return new Booted(target, run, parseSession(run.session), expected, steps, targetLog);
 }
 
 interface Expectations {
@@ -227,4 +230,27 @@ describe('harness and reference: Linux nvmet-tcp inside the guest', { timeout: 6
   });
 
   sessionTests(() => b, { model: () => /^Linux$/ });
+});
+
+describe('ocssd: the emulator\'s NVMe/TCP target on host loopback', { timeout: 600_000 }, () => {
+  let t: RunningTarget;
+  let b: Booted;
+  before(async () => {
+    t = await startInProcessTarget();
+    b = await boot('ocssd', t.view, t.forwards, [], t.log);
+  });
+  after(async () => {
+    await t?.close();
+  });
+
+  sessionTests(() => b, { model: () => new RegExp(`^${E2E_MODEL}$`) });
+
+  test('the guest\'s dd pattern landed in the emulator\'s store', (c) => {
+    if (!t.storeHolds) return c.skip('target has no store access (spawned ocssd serve)');
+    for (const sub of b.target.subsystems) {
+      for (const ns of sub.namespaces.filter((n) => n.kind === 'nvm')) {
+        assert.ok(t.storeHolds(sub.label, b.expected.get(`${sub.label}/${ns.nsid}`)!), `pattern of ${sub.label}/ns${ns.nsid} not found in the store`);
+      }
+    }
+  });
 });

@@ -29,6 +29,8 @@ export interface OcssdNamespaceView {
   address: bigint;
   /** The address to erase (1.2: the block's PPA) or reset (2.0: the chunk's first LBA). */
   eraseAddress: bigint;
+  /** Fields of the 0xE2 answer (OCSSD12_IDENTITY / OCSSD20_GEOMETRY names) and the values the target was configured with. */
+  identity: Readonly<Record<string, number | bigint>>;
 }
 
 export type NamespaceView = NvmNamespaceView | OcssdNamespaceView;
@@ -99,6 +101,8 @@ function ocssdSteps(sub: SubsystemView, ns: OcssdNamespaceView): GuestStep[] {
   const io = (op: string, extra: string) =>
     `nvme io-passthru "$D" --opcode=${op} --namespace-id=${n} --cdw10=${lo} --cdw11=${hi} --cdw12=0 ${extra}`;
   const dev = `D=$(bdev ${n} || echo /dev/$(ctrl)); echo "dev=$D"`;
+  // nvme-cli prints "... Success and result: 0x<DW0>" or "NVMe status: <name>(0x<status>)".
+  const write = `${dev}\n${io('0x91', `--write --data-len=${ns.sectorBytes} -i ${dataFile}`)}; echo "rc=$?"`;
   return [
     {
       name: `${name}-geometry`,
@@ -106,21 +110,21 @@ function ocssdSteps(sub: SubsystemView, ns: OcssdNamespaceView): GuestStep[] {
       script: `nvme admin-passthru /dev/$(ctrl) --opcode=0xe2 --namespace-id=${n} --data-len=4096 --read -b > /tmp/geo 2>/tmp/err; echo "rc=$?"; cat /tmp/err; echo "bytes=$(wc -c < /tmp/geo)"; echo "hex=$(hex /tmp/geo)"`,
       timeoutSec: 20,
     },
-    {
-      name: `${name}-write`,
-      script: `${dev}\n${io('0x91', `--write --data-len=${ns.sectorBytes} -i ${dataFile}`)}; echo "rc=$?"`,
-      timeoutSec: 20,
-    },
+    { name: `${name}-write`, script: write, timeoutSec: 20 },
     {
       name: `${name}-read`,
       script: `${dev}\n${io('0x92', `--read --data-len=${ns.sectorBytes} -b`)} > /tmp/back 2>/tmp/err; echo "rc=$?"; cat /tmp/err\ncmp ${dataFile} /tmp/back && echo "cmp=ok"; echo "md5=$(md5sum < /tmp/back | cut -d' ' -f1)"`,
       timeoutSec: 20,
     },
+    // Programming the same address again before an erase/reset must fail (NAND: no overwrite).
+    { name: `${name}-rewrite`, script: write, timeoutSec: 20 },
     {
       name: `${name}-erase`,
       script: `${dev}\nnvme io-passthru "$D" --opcode=0x90 --namespace-id=${n} --cdw10=${u32(ns.eraseAddress, false)} --cdw11=${u32(ns.eraseAddress, true)} --cdw12=0; echo "rc=$?"`,
       timeoutSec: 20,
     },
+    // After the erase/reset the same address takes a write again.
+    { name: `${name}-write-after-erase`, script: write, timeoutSec: 20 },
   ];
 }
 
@@ -228,6 +232,14 @@ export function stepJson(s: StepResult | undefined): unknown {
 export function stepValue(s: StepResult | undefined, key: string): string | undefined {
   const m = s?.output.match(new RegExp(`^${key}=(.*)$`, 'm'));
   return m?.[1];
+}
+
+/** DW0 from nvme-cli's success line ("... Success and result: 0x..."), or the status from "NVMe status: ...(0x...)". */
+export function passthruOutcome(s: StepResult | undefined): { dw0?: number; status?: number } {
+  const ok = s?.output.match(/result: 0x([0-9a-f]+)/i);
+  if (ok) return { dw0: parseInt(ok[1]!, 16) };
+  const bad = s?.output.match(/NVMe status: .*\(0x([0-9a-f]+)\)/i);
+  return bad ? { status: parseInt(bad[1]!, 16) } : {};
 }
 
 /** Decodes the `hex=` line of a geometry step into bytes. */
