@@ -32,3 +32,8 @@ export {
   type FabricsCommandDef,
 } from './commands/fabrics.js';
 export { createDiscoveryCommands, encodeDiscoveryLog, type DiscoveryLog, type DiscoveryRecord, type DiscoverySource } from './commands/discovery.js';
+export { Ocssd20Namespace, DEFAULT_OCSSD20_TIMING, WNU_KIND, type Ocssd20NamespaceOptions, type Ocssd20Timing, type ChunkAddress, type ChunkOverride, type Ocssd20FaultSpec, type Ocssd20FaultRule } from './ocssd20-namespace.js';
+export { Ocssd20CommandStatus } from './ocssd20-chunk-io.js';
+export { ChunkNotifications, MAX_CHUNK_NOTIFICATIONS, type ChunkNotification } from './ocssd20-notifications.js';
+export { ocssd20AdminCommands, ocssd20IoCommands, ocssd20IoTable, CHUNK_INFORMATION_LOG, CHUNK_NOTIFICATION_LOG, MEDIA_FEEDBACK_FEATURE, type Ocssd20ControllerView } from './commands/ocssd20.js';
+export { featureHandlers, type FeatureDef, type FeatureOps } from './commands/admin-features.js';

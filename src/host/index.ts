@@ -2,7 +2,7 @@
 // for memory-based queues over a PciTransport (the in-process transport today).
 export { NvmeHost, type IoOptions, type ReadOptions, type WriteOptions, type LbaRange } from './nvme-host.js';
 export { PciDriver, type PciDriverOptions, type DmaIo } from './pci-driver.js';
-export type { NvmeInitiator, SqeFields, CommandBuffers, Completion, CommandResult } from './initiator.js';
+export type { NvmeInitiator, SqeFields, CommandBuffers, Completion, CommandResult, HostList } from './initiator.js';
 export type { DmaRegion } from './data-pointer.js';
 export { NvmeStatusError, CommandAbortedError, NvmeTimeoutError, ControllerStateError } from './errors.js';
 export { decodeIdentifyController, decodeIdentifyNamespace, decodeNsidList, type IdentifyController, type IdentifyNamespace, type LbaFormat } from './identify.js';
@@ -11,3 +11,4 @@ export { NSID_ALL, type LogPageRequest, type SetFeatureOptions, type RwFlags } f
 export { type BlockVolume, VolumeRangeError, checkVolumeRange } from './block-volume.js';
 export { TcpInitiator, type TcpInitiatorOptions } from './tcp-initiator.js';
 export { TcpQueue, TcpTransportError, type TcpQueueOptions } from './tcp-queue.js';
+export { Ocssd20Host, Ocssd20Addressing, decodeGeometry, decodeChunkDescriptor, listBytes, type Ocssd20Geometry, type ChunkDescriptor, type ChunkNotificationEntry, type VectorResult } from './ocssd20.js';

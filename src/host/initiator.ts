@@ -33,6 +33,18 @@ export interface CommandBuffers {
   readonly metaIn?: Uint8Array;
   /** Describe the data with an SGL instead of PRPs (PCIe; fabrics always use SGLs). */
   readonly sgl?: boolean;
+  /**
+   * Lists the command names by host address (OCSSD 2.0 LBAL in CDW10-11, DLBAL in CDW14-15): the
+   * driver places each in host memory and writes its address into those dwords. Only drivers
+   * with `hostMemoryLists` can; over a fabric the list travels in the data instead.
+   */
+  readonly lists?: readonly HostList[];
+}
+
+export interface HostList {
+  /** The low dword of the 64-bit address field: 10 (LBAL) or 14 (DLBAL). */
+  readonly dword: 10 | 14;
+  readonly bytes: Uint8Array;
 }
 
 export interface Completion {
@@ -59,6 +71,8 @@ export interface NvmeInitiator {
   createIoQueues(count: number, depth: number): Promise<number[]>;
   deleteIoQueues(): Promise<void>;
   readonly ioQueues: readonly number[];
+  /** The controller can read lists from host memory (CommandBuffers.lists): PCIe-like transports. */
+  readonly hostMemoryLists?: boolean;
   /** The unit of MDTS in bytes (CAP.MPSMIN page size). */
   readonly minPageSize: number;
   /** Most entries one queue may have (CAP.MQES + 1, or the fabrics SQSIZE limit). */

@@ -63,6 +63,8 @@ export class PciDriver implements NvmeInitiator {
   pageSize = 4096;
   maxQueueEntries = 2;
   cap = 0n;
+  /** PCIe: the controller reads LBA lists straight from host memory. */
+  readonly hostMemoryLists = true;
 
   constructor(
     readonly transport: PciTransport,
@@ -298,7 +300,19 @@ export class PciDriver implements NvmeInitiator {
     const [data, meta] = await this.stage(dataLen, metaLen);
     // A timed-out command may still be DMAing: its buffers are never reused (leaked on purpose).
     let inFlight = false;
+    const lists: DmaBuffer[] = [];
     try {
+      if (b.lists !== undefined && b.lists.length > 0) {
+        const f: Record<string, number> = {};
+        for (const l of b.lists) {
+          const buf = this.transport.memory.allocate(l.bytes.length, 8);
+          lists.push(buf);
+          buf.bytes.set(l.bytes);
+          f[`cdw${l.dword}`] = buf.addr >>> 0;
+          f[`cdw${l.dword + 1}`] = Math.floor(buf.addr / 2 ** 32) >>> 0;
+        }
+        cmd = { ...cmd, ...f };
+      }
       if (b.dataOut !== undefined && data !== undefined) data.bytes.set(b.dataOut);
       if (b.metaOut !== undefined && meta !== undefined) meta.bytes.set(b.metaOut);
       const c = await this.submit(qid, cmd, {
@@ -318,6 +332,7 @@ export class PciDriver implements NvmeInitiator {
       this.staged--;
       if (data !== undefined && !inFlight) this.transport.memory.free(data);
       if (meta !== undefined && !inFlight) this.transport.memory.free(meta);
+      if (!inFlight) for (const l of lists) this.transport.memory.free(l);
       for (const w of this.memoryWaiters.splice(0)) w();
     }
   }

@@ -144,6 +144,11 @@ export class NandMedia {
     return this.table.state[c]! as ChunkState;
   }
 
+  /** Type of chunk c (no allocation; for hot paths). */
+  chunkType(c: number): ChunkType {
+    return this.table.type[c]! as ChunkType;
+  }
+
   census(): ReturnType<ChunkTable['census']> {
     return this.table.census();
   }

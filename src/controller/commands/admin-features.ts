@@ -36,18 +36,26 @@ type GetOp = (ctx: AdminContext, fid: number, nsid: number, useDefault: boolean)
 /** Checks and applies CDW11 (and data); returns a status. */
 type SetOp = (ctx: AdminContext, fid: number, nsid: number) => number;
 
-interface FeatureOps {
+export interface FeatureOps {
   readonly get: GetOp;
   readonly set: SetOp;
 }
 
-const storeGet: GetOp = (ctx, fid, nsid, useDefault) => {
+/** A feature a personality adds to its controller's admin set (OCSSD 2.0 Media Feedback). */
+export interface FeatureDef {
+  readonly fid: number;
+  readonly attributes: FeatureAttributes;
+  /** Default: the store's plain value. */
+  readonly ops?: FeatureOps;
+}
+
+export const storeGet: GetOp = (ctx, fid, nsid, useDefault) => {
   const store = ctx.ctrl.features;
   ctx.result.dw0 = useDefault ? store.defaultOf(fid) : store.get(fid, nsid);
   return 0;
 };
 
-const storeSet: SetOp = (ctx, fid, nsid) => {
+export const storeSet: SetOp = (ctx, fid, nsid) => {
   ctx.ctrl.features.set(fid, ctx.sqe.cdw11, nsid);
   return 0;
 };
@@ -277,12 +285,12 @@ const DEFAULT_OPS: FeatureOps = { get: storeGet, set: storeSet };
 
 const attributesOf = (fid: number): FeatureAttributes | undefined => FEATURE_ATTRIBUTES[fid as FeatureId];
 
-export function getFeatures(ctx: AdminContext): number {
+function getFeaturesWith(ctx: AdminContext, extra: ReadonlyMap<number, FeatureDef>): number {
   const ctrl = ctx.ctrl;
   const fid = getBits(ctx.sqe.cdw10, GET_FEATURES.fid);
   const sel = getBits(ctx.sqe.cdw10, GET_FEATURES.sel);
   const nsid = ctx.sqe.nsid;
-  const attrs = attributesOf(fid);
+  const attrs = extra.get(fid)?.attributes ?? attributesOf(fid);
   if (attrs === undefined || sel > FeatureSelect.SUPPORTED_CAPABILITIES) return S.INVALID_FIELD;
   // A per-namespace value needs one namespace (QEMU: 0xFFFFFFFF too is Invalid Namespace on Get).
   if (attrs.namespaceSpecific) {
@@ -293,14 +301,14 @@ export function getFeatures(ctx: AdminContext): number {
     ctx.result.dw0 = packBits(FEATURE_CAPABILITIES, { saveable: attrs.saveable, namespaceSpecific: attrs.namespaceSpecific, changeable: attrs.changeable });
     return 0;
   }
-  return (FEATURE_OPS[fid] ?? DEFAULT_OPS).get(ctx, fid, attrs.namespaceSpecific ? nsid : 0, sel === FeatureSelect.DEFAULT);
+  return (extra.get(fid)?.ops ?? FEATURE_OPS[fid] ?? DEFAULT_OPS).get(ctx, fid, attrs.namespaceSpecific ? nsid : 0, sel === FeatureSelect.DEFAULT);
 }
 
-export function setFeatures(ctx: AdminContext): number {
+function setFeaturesWith(ctx: AdminContext, extra: ReadonlyMap<number, FeatureDef>): number {
   const ctrl = ctx.ctrl;
   const fid = getBits(ctx.sqe.cdw10, SET_FEATURES.fid);
   const nsid = ctx.sqe.nsid;
-  const attrs = attributesOf(fid);
+  const attrs = extra.get(fid)?.attributes ?? attributesOf(fid);
   if (attrs === undefined) return S.INVALID_FIELD;
   if (getBits(ctx.sqe.cdw10, SET_FEATURES.sv) === 1 && !attrs.saveable) return AS.FEATURE_NOT_SAVEABLE;
   if (attrs.namespaceSpecific) {
@@ -313,5 +321,19 @@ export function setFeatures(ctx: AdminContext): number {
     return nsidValid(ctrl, nsid) ? AS.FEATURE_NOT_NAMESPACE_SPECIFIC : S.INVALID_NAMESPACE;
   }
   if (!attrs.changeable) return AS.FEATURE_NOT_CHANGEABLE;
-  return (FEATURE_OPS[fid] ?? DEFAULT_OPS).set(ctx, fid, attrs.namespaceSpecific ? nsid : 0);
+  return (extra.get(fid)?.ops ?? FEATURE_OPS[fid] ?? DEFAULT_OPS).set(ctx, fid, attrs.namespaceSpecific ? nsid : 0);
 }
+
+/** Get and Set Features handlers over the base features plus `extra` (a FID may be defined once). */
+export function featureHandlers(extra: readonly FeatureDef[] = []): { get: (ctx: AdminContext) => number; set: (ctx: AdminContext) => number } {
+  const map = new Map<number, FeatureDef>();
+  for (const d of extra) {
+    if (map.has(d.fid) || attributesOf(d.fid) !== undefined) throw new Error(`feature 0x${d.fid.toString(16)} is defined twice`);
+    map.set(d.fid, d);
+  }
+  return { get: (ctx) => getFeaturesWith(ctx, map), set: (ctx) => setFeaturesWith(ctx, map) };
+}
+
+const BASE_FEATURES = featureHandlers();
+export const getFeatures = BASE_FEATURES.get;
+export const setFeatures = BASE_FEATURES.set;

@@ -11,7 +11,7 @@ import { ADMIN_OPCODE_NAMES, AdminOpcode, OACS } from '../../spec/index.js';
 import { Effect, type CommandDef, type CommandSet, type Handler, type NsidUse } from '../command.js';
 import type { Controller } from '../controller.js';
 import { formatNvm } from './admin-format.js';
-import { getFeatures, setFeatures } from './admin-features.js';
+import { featureHandlers, type FeatureDef } from './admin-features.js';
 import { identifyHandler, type IdentifyExtensions } from './admin-identify.js';
 import { getLogPageHandler, logPageTable, type LogPageDef } from './admin-logs.js';
 import { abort, asyncEventRequest, createIoCq, createIoSq, deleteIoCq, deleteIoSq, keepAlive } from './admin-queues.js';
@@ -19,10 +19,13 @@ import { abort, asyncEventRequest, createIoCq, createIoSq, deleteIoCq, deleteIoS
 export type { LogPageDef, LogRequest } from './admin-logs.js';
 export { BASE_LOG_PAGES, sliceLog } from './admin-logs.js';
 export type { ControllerCsiFiller } from './admin-identify.js';
+export { storeGet, storeSet, type FeatureDef, type FeatureOps } from './admin-features.js';
 
 export interface AdminExtensions extends IdentifyExtensions {
   /** Log pages beyond the base ones (LIDs must not repeat). */
   readonly logPages?: readonly LogPageDef[];
+  /** Features beyond the base ones (FIDs must not repeat). */
+  readonly features?: readonly FeatureDef[];
 }
 
 const def = (opcode: number, handler: Handler<Controller>, nsid: NsidUse, effects = 0, capability?: CommandDef['capability']): CommandDef<Controller> => ({
@@ -36,6 +39,7 @@ const def = (opcode: number, handler: Handler<Controller>, nsid: NsidUse, effect
 
 export function createAdminCommands(ext: AdminExtensions = {}): CommandSet<Controller> {
   const O = AdminOpcode;
+  const features = featureHandlers(ext.features);
   return {
     name: 'NVMe admin',
     queue: 'admin',
@@ -48,8 +52,8 @@ export function createAdminCommands(ext: AdminExtensions = {}): CommandSet<Contr
       def(O.IDENTIFY, identifyHandler(ext), 'handler'),
       def(O.ABORT, abort, 'none'),
       // Number of Queues and Volatile Write Cache change what the controller offers.
-      def(O.SET_FEATURES, setFeatures, 'handler', Effect.CCC),
-      def(O.GET_FEATURES, getFeatures, 'handler'),
+      def(O.SET_FEATURES, features.set, 'handler', Effect.CCC),
+      def(O.GET_FEATURES, features.get, 'handler'),
       def(O.ASYNC_EVENT_REQUEST, asyncEventRequest, 'none'),
       def(O.KEEP_ALIVE, keepAlive, 'none'),
       // Changes block contents and namespace capabilities; nothing else may run meanwhile.

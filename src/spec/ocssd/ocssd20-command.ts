@@ -35,7 +35,24 @@ export const OCSSD20_VECTOR = defineBits('ocssd20-vector', [
   b('fua', 12, 30, 1),
   /** Limited retry. */
   b('lr', 12, 31, 1),
+  /**
+   * ocssd extension for fabrics (docs/ocssd20.md): Inline Layout. OOB travels after the sector
+   * data in the data buffer instead of through MPTR, and with NLB > 0 the LBA list(s) travel in
+   * the data (reset, write, copy: at its head) or in a staged list named by LBAL (read). CDW13 is
+   * reserved in the OCSSD 2.0 vector commands, so a spec host never sets it.
+   */
+  b('ilay', 13, 0, 1),
 ]);
+
+/**
+ * ocssd vendor I/O command for fabrics: stores an LBA list (its data, NLB + 1 u64) under a tag
+ * (CDW10) for the next inline-layout Vector Chunk Read naming that tag in LBAL (docs/ocssd20.md).
+ * Opcode bits 1:0 = 01b: host-to-controller data.
+ */
+export const Ocssd20VendorOpcode = { STAGE_LBA_LIST: 0x95 } as const;
+
+/** Lists one namespace keeps staged for reads; the oldest is dropped past this. */
+export const MAX_STAGED_LBA_LISTS = 64;
 
 export const Ocssd20Opcode = { VECTOR_RESET: 0x90, VECTOR_WRITE: 0x91, VECTOR_READ: 0x92, VECTOR_COPY: 0x93 } as const;
 export type Ocssd20Opcode = (typeof Ocssd20Opcode)[keyof typeof Ocssd20Opcode];
@@ -50,6 +67,7 @@ export const OCSSD20_IO_OPCODE_NAMES: Readonly<Record<number, string>> = {
   [Ocssd20Opcode.VECTOR_WRITE]: 'OCSSD 2.0 Vector Chunk Write',
   [Ocssd20Opcode.VECTOR_READ]: 'OCSSD 2.0 Vector Chunk Read',
   [Ocssd20Opcode.VECTOR_COPY]: 'OCSSD 2.0 Vector Chunk Copy',
+  [Ocssd20VendorOpcode.STAGE_LBA_LIST]: 'OCSSD 2.0 Stage LBA List (ocssd fabrics extension)',
 };
 
 /** For opcodeName('admin', opc, { names }). */
