@@ -37,3 +37,7 @@ export { Ocssd20CommandStatus } from './ocssd20-chunk-io.js';
 export { ChunkNotifications, MAX_CHUNK_NOTIFICATIONS, type ChunkNotification } from './ocssd20-notifications.js';
 export { ocssd20AdminCommands, ocssd20IoCommands, ocssd20IoTable, CHUNK_INFORMATION_LOG, CHUNK_NOTIFICATION_LOG, MEDIA_FEEDBACK_FEATURE, type Ocssd20ControllerView } from './commands/ocssd20.js';
 export { featureHandlers, type FeatureDef, type FeatureOps } from './commands/admin-features.js';
+export { Ocssd12Namespace, Bitmap64, DEFAULT_OCSSD12_SETTINGS, type Ocssd12NamespaceOptions, type Ocssd12Settings, type Ocssd12BbtStore } from './ocssd12-namespace.js';
+export { OCSSD12_ADMIN_COMMANDS, OCSSD12_IO_COMMANDS, OCSSD12_IO } from './commands/ocssd12.js';
+export { Ocssd12Errors } from './ocssd12-status.js';
+export { Ppa12Codec, PpaProblem, PPA_PROBLEM_NAMES, type Ppa12 } from './ocssd12-address.js';

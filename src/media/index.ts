@@ -9,6 +9,7 @@ export { type Clock, WallClock, VirtualClock, type TimingModel, ImmediateTiming,
 export { type ByteStore } from './store.js';
 export { FileStore } from './file-store.js';
 export { MemoryStore } from './memory-store.js';
+export { OffsetStore } from './offset-store.js';
 export { RESIDENT_BYTES_PER_CHUNK, type ChunkRecord } from './chunk-table.js';
 export { NandMedia, MediaStatus, MEDIA_STATUS_NAMES, type MediaOp, type ChunkInfo } from './nand-media.js';
 export { openMedia, inspectImage, defaultStatePath, ImageError, type Backing, type MediaOptions } from './open-media.js';

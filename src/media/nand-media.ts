@@ -129,6 +129,15 @@ export class NandMedia {
 
   // ---- inspection ----
 
+  /**
+   * The sector data store itself, in disk-sector order (geometry.diskSector x sectorSize), for a
+   * personality that also offers raw block access to the same bytes (OCSSD 1.2 plain Read /
+   * Write). Writes through it bypass every NAND rule and the chunk state.
+   */
+  get dataStore(): ByteStore {
+    return this.data;
+  }
+
   chunk(c: number): ChunkInfo {
     this.checkChunk(c);
     const r = this.table.get(c);

@@ -12,6 +12,7 @@ import { FileStore } from './file-store.js';
 import { Geometry, type GeometryParams, describeGeometry } from './geometry.js';
 import { HEADER_SIZE, STATE_HEADER, STATE_MAGIC, STATE_VERSION, type StateFileLayout, stateFileLayout } from './image-format.js';
 import { MemoryStore } from './memory-store.js';
+import { OffsetStore } from './offset-store.js';
 import { NandMedia } from './nand-media.js';
 import type { ByteStore } from './store.js';
 import { DEFAULT_ENDURANCE } from './wear.js';
@@ -26,6 +27,11 @@ export type Backing =
       readonly statePath?: string;
       /** Size to give a new data image (at least the geometry's data bytes). */
       readonly imageSize?: number;
+      /**
+       * Byte of the data image where this media's sectors begin (default 0): a namespace's share
+       * of an image several namespaces split. The image must hold dataOffset + the geometry's data bytes.
+       */
+      readonly dataOffset?: number;
     }
   | { readonly kind: 'memory' };
 
@@ -61,8 +67,10 @@ export function openMedia(backing: Backing, options: MediaOptions = {}): NandMed
     return new NandMedia({ geometry, data: new MemoryStore(geometry.dataBytes), state, layout, endurance: options.endurance ?? DEFAULT_ENDURANCE, clock: options.clock, timing: options.timing, label: 'memory' });
   }
   const statePath = backing.statePath ?? defaultStatePath(backing.path);
-  if (!existsSync(statePath)) createImage(backing.path, statePath, backing.imageSize, options);
-  return openExisting(backing.path, statePath, options);
+  const dataOffset = backing.dataOffset ?? 0;
+  if (!Number.isInteger(dataOffset) || dataOffset < 0) throw new ImageError(`dataOffset = ${dataOffset}: must be a byte offset >= 0`);
+  if (!existsSync(statePath)) createImage(backing.path, statePath, backing.imageSize, options, dataOffset);
+  return openExisting(backing.path, statePath, options, dataOffset);
 }
 
 /** Reads what an image records about itself, without opening it for I/O. */
@@ -80,15 +88,15 @@ function requireGeometry(options: MediaOptions, what: string): Geometry {
   return Geometry.create(options.geometry);
 }
 
-function createImage(path: string, statePath: string, imageSize: number | undefined, options: MediaOptions): void {
+function createImage(path: string, statePath: string, imageSize: number | undefined, options: MediaOptions, dataOffset: number): void {
   const geometry = requireGeometry(options, `image ${path}`);
   const endurance = options.endurance ?? DEFAULT_ENDURANCE;
   if (!Number.isInteger(endurance) || endurance < 0 || endurance > 0xffffffff) throw new ImageError(`endurance = ${endurance}: allowed 0..4294967295 P/E cycles (0: unlimited)`);
   const existed = existsSync(path);
-  const data = FileStore.openOrCreate(path, existed ? 0 : Math.max(imageSize ?? 0, geometry.dataBytes));
+  const data = FileStore.openOrCreate(path, existed ? 0 : Math.max(imageSize ?? 0, dataOffset + geometry.dataBytes));
   try {
-    if (data.size < geometry.dataBytes) {
-      throw new ImageError(`image ${path} has ${data.size} bytes but geometry ${geometry.describe()} needs ${geometry.dataBytes}`);
+    if (data.size < dataOffset + geometry.dataBytes) {
+      throw new ImageError(`image ${path} has ${data.size} bytes but geometry ${geometry.describe()} needs ${geometry.dataBytes}${dataOffset > 0 ? ` from byte ${dataOffset}` : ''}`);
     }
     data.sync();
   } finally {
@@ -167,7 +175,7 @@ function readHeader(store: ByteStore, statePath: string): { geometry: Geometry; 
   return { geometry, endurance: h.endurance as number, layout, dataBytes: Number(h.dataBytes), createdMs: Number(h.createdMs) };
 }
 
-function openExisting(path: string, statePath: string, options: MediaOptions): NandMedia {
+function openExisting(path: string, statePath: string, options: MediaOptions, dataOffset: number): NandMedia {
   const state = FileStore.open(statePath);
   let data: FileStore | undefined;
   try {
@@ -180,8 +188,11 @@ function openExisting(path: string, statePath: string, options: MediaOptions): N
     }
     if (!existsSync(path)) throw new ImageError(`state file ${statePath} exists but its data image ${path} is missing`);
     data = FileStore.open(path);
-    if (data.size < h.dataBytes) throw new ImageError(`image ${path} has ${data.size} bytes but its geometry ${h.geometry.describe()} needs ${h.dataBytes}`);
-    return new NandMedia({ geometry: h.geometry, data, state, layout: h.layout, endurance: h.endurance, clock: options.clock, timing: options.timing, label: path });
+    if (data.size < dataOffset + h.dataBytes) {
+      throw new ImageError(`image ${path} has ${data.size} bytes but its geometry ${h.geometry.describe()} needs ${h.dataBytes}${dataOffset > 0 ? ` from byte ${dataOffset}` : ''}`);
+    }
+    const window = dataOffset === 0 ? data : new OffsetStore(data, dataOffset);
+    return new NandMedia({ geometry: h.geometry, data: window, state, layout: h.layout, endurance: h.endurance, clock: options.clock, timing: options.timing, label: path });
   } catch (e) {
     data?.close();
     state.close();

@@ -2,7 +2,7 @@
 // name, kind, default, allowed range and meaning. The same table parses, validates, fills
 // defaults and prints `--help`. A bad option names itself, its value and what is allowed.
 
-export type OptionKind = 'uint' | 'bool' | 'string' | 'size' | 'sizes';
+export type OptionKind = 'uint' | 'uints' | 'bool' | 'string' | 'size' | 'sizes';
 
 export interface OptionSpec {
   readonly name: string;
@@ -43,6 +43,8 @@ function allowed(spec: OptionSpec): string {
       return '0 or 1 (also on/off, true/false)';
     case 'uint':
       return `an integer ${spec.min ?? 0}..${spec.max ?? Number.MAX_SAFE_INTEGER}`;
+    case 'uints':
+      return `integers joined by ':' (e.g. 1:2), each ${spec.min ?? 0}..${spec.max ?? Number.MAX_SAFE_INTEGER}`;
     case 'string':
       return `text of ${spec.min ?? 0}..${spec.max ?? 4096} characters, no commas`;
     case 'size':
@@ -52,7 +54,8 @@ function allowed(spec: OptionSpec): string {
   }
 }
 
-function parseValue(spec: OptionSpec, text: string): OptionValue {
+/** One option's value from its text, checked against the spec (throws DeviceOptionError). */
+export function parseOptionValue(spec: OptionSpec, text: string): OptionValue {
   const bad = (): never => {
     throw new DeviceOptionError(`option ${spec.name}=${text}: allowed ${allowed(spec)}`);
   };
@@ -64,6 +67,8 @@ function parseValue(spec: OptionSpec, text: string): OptionValue {
     }
     case 'uint':
       return inRange(/^(0x[0-9a-f]+|\d+)$/i.test(text) ? Number(text) : undefined);
+    case 'uints':
+      return text.split(':').map((t) => inRange(/^(0x[0-9a-f]+|\d+)$/i.test(t) ? Number(t) : undefined));
     case 'string':
       return text.length < (spec.min ?? 0) || text.length > (spec.max ?? 4096) ? bad() : text;
     case 'size':
@@ -95,7 +100,7 @@ export function parseDeviceLine(line: string, table: readonly OptionSpec[]): Rec
     if (spec === undefined) throw new DeviceOptionError(`unknown option '${name}': allowed ${table.map((s) => s.name).join(', ')}`);
     if (seen.has(name)) throw new DeviceOptionError(`option ${name} is given twice`);
     seen.add(name);
-    out[name] = parseValue(spec, word.slice(eq + 1).trim());
+    out[name] = parseOptionValue(spec, word.slice(eq + 1).trim());
   });
   for (const spec of table) if (!seen.has(spec.name)) out[spec.name] = spec.default;
   return out;
@@ -109,4 +114,9 @@ export function describeOptions(table: readonly OptionSpec[]): string[] {
 /** Throws the option's error; for cross-option checks after parsing. */
 export function optionError(name: string, value: OptionValue | undefined, why: string): never {
   throw new DeviceOptionError(`option ${name}=${Array.isArray(value) ? value.map(formatSize).join(':') : String(value)}: ${why}`);
+}
+
+/** The same, for a list of plain integers (a 'uints' option). */
+export function optionListError(name: string, value: readonly number[], why: string): never {
+  throw new DeviceOptionError(`option ${name}=${value.join(':')}: ${why}`);
 }

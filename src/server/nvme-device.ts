@@ -7,6 +7,9 @@ import { type ByteStore, FileStore, MemoryStore } from '../media/index.js';
 import { ADMIN_COMMANDS, ConventionalNamespace, Controller, NVM_IO, QueueEngine } from '../controller/index.js';
 import type { DeviceEnvironment, InProcessDevice } from '../transport/index.js';
 import { type OptionSpec, type OptionValues, formatSize, optionError, parseDeviceLine } from './device-options.js';
+import { Lver, lverOf } from './lightnvm-options.js';
+import { createOcssd12Device } from './ocssd12-device.js';
+import { type Ocssd12DeviceConfig, parseOcssd12Device } from './ocssd12-options.js';
 
 /** Room each namespace needs beyond its blocks (header and block state), so tiny splits are refused early. */
 const MIN_NAMESPACE_BYTES = 64 * 1024;
@@ -29,7 +32,8 @@ export const NVME_DEVICE_OPTIONS: readonly OptionSpec[] = [
 ];
 
 /** The checked configuration of a conventional NVMe device. Plain data (worker-cloneable). */
-export interface NvmeDeviceConfig {
+export interface ConventionalDeviceConfig {
+  readonly lver: 0;
   /** Image path, or undefined for an in-memory image. */
   readonly drive: string | undefined;
   readonly size: number;
@@ -47,14 +51,30 @@ export interface NvmeDeviceConfig {
   readonly sgl: boolean;
 }
 
-/** Parses `nvme,drive=...,serial=...` (the model word is optional) into a checked configuration. */
+/** Any device `-device nvme,...` describes, told apart by `lver` (LightNVM version). */
+export type NvmeDeviceConfig = ConventionalDeviceConfig | Ocssd12DeviceConfig;
+
+/**
+ * Parses `nvme,drive=...,serial=...` (the model word is optional) into a checked configuration:
+ * lver=0 (or none) a conventional controller, lver=1 the OCSSD 1.2 personality.
+ */
 export function parseNvmeDevice(line: string): NvmeDeviceConfig {
-  const v = parseDeviceLine(line, NVME_DEVICE_OPTIONS);
+  const lver = lverOf(line);
+  if (lver === Lver.OCSSD12) return parseOcssd12Device(line);
+  if (lver !== Lver.CONVENTIONAL) optionError('lver', lver, 'allowed 0 (conventional NVMe) or 1 (OCSSD 1.2) in this build');
+  const v = parseDeviceLine(withoutLver(line), NVME_DEVICE_OPTIONS);
   if (v['model'] !== undefined && v['model'] !== 'nvme') optionError('model', v['model'], "allowed 'nvme' (a conventional NVMe controller)");
   return nvmeDeviceConfig(v);
 }
 
-export function nvmeDeviceConfig(v: OptionValues): NvmeDeviceConfig {
+/** The line without its `lver=0` word (the conventional table has no LightNVM options). */
+const withoutLver = (line: string): string =>
+  line
+    .split(',')
+    .filter((w) => w.split('=')[0]!.trim() !== 'lver')
+    .join(',');
+
+export function nvmeDeviceConfig(v: OptionValues): ConventionalDeviceConfig {
   const size = v['size'] as number;
   const nlbaf = v['nlbaf'] as number;
   const lbaIndex = v['lba_index'] as number;
@@ -75,6 +95,7 @@ export function nvmeDeviceConfig(v: OptionValues): NvmeDeviceConfig {
   }
   const drive = v['drive'] as string | undefined;
   return {
+    lver: 0,
     drive: drive === undefined ? undefined : resolve(drive),
     size,
     serial: v['serial'] as string,
@@ -96,6 +117,7 @@ export const NVME_DEVICE_MODULE = new URL(import.meta.url);
 
 /** Builds the device over the transport's host memory (a DeviceFactory). */
 export function createNvmeDevice(config: NvmeDeviceConfig, env: DeviceEnvironment): InProcessDevice {
+  if (config.lver === Lver.OCSSD12) return createOcssd12Device(config, env);
   const store: ByteStore = config.drive === undefined ? new MemoryStore(config.size) : FileStore.openOrCreate(config.drive, config.size);
   const ctrl = new Controller({
     admin: [ADMIN_COMMANDS],

@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import { NvmeHost } from '../../src/host/index.js';
 import { InProcessTransport } from '../../src/transport/index.js';
 import { DeviceOptionError } from '../../src/server/device-options.js';
-import { NVME_DEVICE_MODULE, createNvmeDevice, parseNvmeDevice, type NvmeDeviceConfig } from '../../src/server/nvme-device.js';
+import { NVME_DEVICE_MODULE, createNvmeDevice, parseNvmeDevice, type ConventionalDeviceConfig, type NvmeDeviceConfig } from '../../src/server/nvme-device.js';
 import { describeProbe, probeNvmeDevice } from '../../src/server/probe.js';
 import { tempDir } from '../media/helpers.js';
 
@@ -15,10 +15,10 @@ test('defaults are the original emulator\'s: one namespace, mdts 10, 5 LBA forma
   const c = parseNvmeDevice('nvme');
   assert.deepEqual(
     { ...c },
-    { drive: undefined, size: 2 ** 30, serial: 'OCSSD0001', namespaceBytes: [2 ** 30], queues: 64, entries: 0x7ff, mdts: 10, nlbaf: 5, lbaIndex: 3, meta: 0, extended: false, vwc: false, sgl: true },
+    { lver: 0, drive: undefined, size: 2 ** 30, serial: 'OCSSD0001', namespaceBytes: [2 ** 30], queues: 64, entries: 0x7ff, mdts: 10, nlbaf: 5, lbaIndex: 3, meta: 0, extended: false, vwc: false, sgl: true },
   );
-  assert.deepEqual(parseNvmeDevice('namespaces=3,size=1G').namespaceBytes, [357912576, 357912576, 357912576], 'an even split, 4 KiB aligned');
-  assert.deepEqual(parseNvmeDevice('ns_sizes=64M:100001K').namespaceBytes, [2 ** 26, 102400000], 'explicit sizes, 4 KiB aligned');
+  assert.deepEqual((parseNvmeDevice('namespaces=3,size=1G,lver=0') as ConventionalDeviceConfig).namespaceBytes, [357912576, 357912576, 357912576], 'an even split, 4 KiB aligned');
+  assert.deepEqual((parseNvmeDevice('ns_sizes=64M:100001K') as ConventionalDeviceConfig).namespaceBytes, [2 ** 26, 102400000], 'explicit sizes, 4 KiB aligned');
 });
 
 test('bad combinations are refused with the option, the value and the reason', () => {
