@@ -7,13 +7,15 @@ export interface Clock {
   now(): number;
 }
 
-/** Real time since the clock was made (for hosts that expect wall-clock latency). */
+/** Real time since the process started (for hosts that expect wall-clock latency). */
 export class WallClock implements Clock {
   // performance.now() (a double in ms, sub-microsecond resolution) costs a fraction of
-  // process.hrtime.bigint(), and the controller reads the clock on every command.
-  private readonly origin = performance.now();
+  // process.hrtime.bigint(), and the controller reads the clock on every command. Every
+  // WallClock shares one origin: a namespace's media and a controller made later for a new
+  // NVMe/TCP association compare times from their own clocks, and a per-clock origin made a
+  // media completion time look seconds in the future to the controller.
   now(): number {
-    return Math.round((performance.now() - this.origin) * 1e6);
+    return Math.round(performance.now() * 1e6);
   }
 }
 

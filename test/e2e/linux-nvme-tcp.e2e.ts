@@ -14,9 +14,10 @@ import { DEFAULT_CACHE_DIR, ensureGuest, runGuest, type GuestForward, type Guest
 import { parseSession, sessionArchive, type GuestStep, type SessionResult, type StepResult } from './session.js';
 import { connectDataString, startProbeListener, type ProbeListener } from './probe-listener.js';
 import { describeRun, describeStep } from './report.js';
-import { md5, nvmeSessionSteps, SESSION_LIB, sessionData, stepJson, stepValue, type NvmNamespaceView, type SessionTarget, type SubsystemView } from './nvme-session.js';
+import { md5, nvmeSessionSteps, passthruOutcome, SESSION_LIB, sessionData, stepHex, stepJson, stepValue, type NvmNamespaceView, type OcssdNamespaceView, type SessionTarget, type SubsystemView } from './nvme-session.js';
 import { referenceTarget } from './reference-target.js';
-import { E2E_MODEL, startInProcessTarget, type RunningTarget } from './ocssd-target.js';
+import { E2E_MODEL, decodeIdentity, startInProcessTarget, type RunningTarget } from './ocssd-target.js';
+import { Ocssd20ChunkState } from '../../src/spec/index.js';
 
 const HOSTNQN = 'nqn.2014-08.org.nvmexpress:uuid:00000000-0000-0000-0000-000000000001';
 const DISCOVERY_NQN = 'nqn.2014-08.org.nvmexpress.discovery';
@@ -244,6 +245,57 @@ describe('ocssd: the emulator\'s NVMe/TCP target on host loopback', { timeout: 6
   });
 
   sessionTests(() => b, { model: () => new RegExp(`^${E2E_MODEL}$`) });
+
+  const ocssd = (kind: 'ocssd12' | 'ocssd20'): { sub: SubsystemView; ns: OcssdNamespaceView; at: (step: string) => string } => {
+    for (const sub of b.target.subsystems) {
+      const ns = sub.namespaces.find((n): n is OcssdNamespaceView => n.kind === kind);
+      if (ns) return { sub, ns, at: (step) => `${sub.label}-ns${ns.nsid}-${step}` };
+    }
+    assert.fail(`the target has no ${kind} namespace`);
+  };
+
+  for (const kind of ['ocssd20', 'ocssd12'] as const) {
+    const what = kind === 'ocssd20' ? 'OCSSD 2.0 geometry' : 'OCSSD 1.2 identity';
+    test(`${kind}: nvme admin-passthru --opcode=0xe2 returns the ${what}`, () => {
+      const { ns, at } = ocssd(kind);
+      const { s, why } = b.ok(at('geometry'));
+      assert.equal(stepValue(s, 'rc'), '0', why);
+      assert.equal(stepValue(s, 'bytes'), '4096', why);
+      const bytes = stepHex(s)!;
+      const id = decodeIdentity(kind, bytes);
+      for (const [field, value] of Object.entries(ns.identity)) assert.equal(id[field], value, `${what} field ${field}\n${why}`);
+      assert.equal(bytes.toString('hex'), ns.identityBytes.toString('hex'), `the guest got other bytes than the namespace answers target-side\n${why}`);
+    });
+
+    const addr = kind === 'ocssd20' ? 'single-LBA vector' : 'single-PPA';
+    const erase = kind === 'ocssd20' ? 'reset' : 'erase';
+    test(`${kind}: nvme io-passthru ${addr} write, read, refused rewrite, ${erase}, write again`, () => {
+      const { ns, sub, at } = ocssd(kind);
+      for (const st of ['write', 'erase', 'write-after-erase']) {
+        const { s, why } = b.ok(at(st));
+        assert.equal(stepValue(s, 'rc'), '0', `${st}: nvme io-passthru failed\n${why}`);
+        // CQE DW0-DW1: the per-address completion bitmap; bit 0 set would mean the address failed.
+        assert.equal(passthruOutcome(s).dw0, 0, `${st}: completion DW0\n${why}`);
+      }
+      const r = b.ok(at('read'));
+      assert.equal(stepValue(r.s, 'rc'), '0', r.why);
+      assert.equal(stepValue(r.s, 'cmp'), 'ok', r.why);
+      assert.equal(stepValue(r.s, 'md5'), md5(b.expected.get(`${sub.label}/${ns.nsid}`)!), r.why);
+      // A programmed sector takes no second write before its chunk/block is erased.
+      const w = b.ok(at('rewrite'));
+      assert.notEqual(stepValue(w.s, 'rc'), '0', `rewrite before ${erase} must fail\n${w.why}`);
+      assert.ok(passthruOutcome(w.s).status !== undefined, `rewrite: no NVMe status in the output\n${w.why}`);
+    });
+  }
+
+  test('ocssd20: target-side chunk state after the session (open, WP 1)', (c) => {
+    if (!t.ocssdState) return c.skip('target has no state access (spawned ocssd serve)');
+    const { sub, ns } = ocssd('ocssd20');
+    const d = t.ocssdState(sub.label)!;
+    assert.equal(d['cs'], Ocssd20ChunkState.OPEN, `chunk state ${d['cs']}`);
+    assert.equal(d['wp'], 1n);
+    assert.equal(d['slba'], ns.eraseAddress);
+  });
 
   test('the guest\'s dd pattern landed in the emulator\'s store', (c) => {
     if (!t.storeHolds) return c.skip('target has no store access (spawned ocssd serve)');

@@ -29,6 +29,8 @@ export interface OcssdNamespaceView {
   address: bigint;
   /** The address to erase (1.2: the block's PPA) or reset (2.0: the chunk's first LBA). */
   eraseAddress: bigint;
+  /** The namespace's own 0xE2 answer, asked target-side: the guest must receive exactly these bytes. */
+  identityBytes: Buffer;
   /** Fields of the 0xE2 answer (OCSSD12_IDENTITY / OCSSD20_GEOMETRY names) and the values the target was configured with. */
   identity: Readonly<Record<string, number | bigint>>;
 }
