@@ -5,6 +5,7 @@
 //      ICReq and Connect); the session passes against Linux's own nvmet target in the guest.
 //   2. ocssd: the same session against the emulator's NVMe/TCP target on host loopback.
 // Run with `npm run test:e2e` (not part of `npm test`). Logs of the last runs: .e2e-cache/runs/.
+// OCSSD_E2E_TARGET=serve runs suite 2 against a spawned `ocssd serve` (serve-target.ts).
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +17,9 @@ import { connectDataString, startProbeListener, type ProbeListener } from './pro
 import { describeRun, describeStep } from './report.js';
 import { md5, nvmeSessionSteps, passthruOutcome, SESSION_LIB, sessionData, stepHex, stepJson, stepValue, type NvmNamespaceView, type OcssdNamespaceView, type SessionTarget, type SubsystemView } from './nvme-session.js';
 import { referenceTarget } from './reference-target.js';
-import { E2E_MODEL, decodeIdentity, startInProcessTarget, type RunningTarget } from './ocssd-target.js';
+import { E2E_MODEL, startInProcessTarget, type RunningTarget } from './ocssd-target.js';
+import { startServeTarget } from './serve-target.js';
+import { decodeIdentity } from './e2e-devices.js';
 import { Ocssd20ChunkState } from '../../src/spec/index.js';
 
 const HOSTNQN = 'nqn.2014-08.org.nvmexpress:uuid:00000000-0000-0000-0000-000000000001';
@@ -233,18 +236,21 @@ describe('harness and reference: Linux nvmet-tcp inside the guest', { timeout: 6
   sessionTests(() => b, { model: () => /^Linux$/ });
 });
 
-describe('ocssd: the emulator\'s NVMe/TCP target on host loopback', { timeout: 600_000 }, () => {
+// OCSSD_E2E_TARGET=serve: a spawned `ocssd serve` child instead of TcpTarget in this process.
+const SERVE = process.env['OCSSD_E2E_TARGET'] === 'serve';
+
+describe(`ocssd: the emulator's NVMe/TCP target on host loopback (${SERVE ? 'spawned ocssd serve' : 'TcpTarget in the driver process'})`, { timeout: 600_000 }, () => {
   let t: RunningTarget;
   let b: Booted;
   before(async () => {
-    t = await startInProcessTarget();
+    t = SERVE ? await startServeTarget() : await startInProcessTarget();
     b = await boot('ocssd', t.view, t.forwards, [], t.log);
   });
   after(async () => {
     await t?.close();
   });
 
-  sessionTests(() => b, { model: () => new RegExp(`^${E2E_MODEL}$`) });
+  sessionTests(() => b, { model: () => (SERVE ? /^ocssd / : new RegExp(`^${E2E_MODEL}$`)) });
 
   const ocssd = (kind: 'ocssd12' | 'ocssd20'): { sub: SubsystemView; ns: OcssdNamespaceView; at: (step: string) => string } => {
     for (const sub of b.target.subsystems) {

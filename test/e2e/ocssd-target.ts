@@ -13,20 +13,11 @@ import {
 } from '../../src/controller/index.js';
 import { MemoryStore } from '../../src/media/index.js';
 import { NamespaceSubsystem, TcpTarget } from '../../src/transport/index.js';
-import { openOcssd20Namespace, parseOcssd20Device } from '../../src/server/index.js';
+import { openOcssd20Namespace, parseNvmeDevice, parseOcssd20Device } from '../../src/server/index.js';
 import { createOcssd12Controller } from '../../src/server/ocssd12-device.js';
 import { parseOcssd12Device } from '../../src/server/ocssd12-options.js';
-import {
-  OCSSD12_GROUP,
-  OCSSD12_GROUP_OFFSET,
-  OCSSD12_IDENTITY,
-  OCSSD20_CHUNK_DESCRIPTOR,
-  OCSSD20_CHUNK_DESCRIPTOR_SIZE,
-  OCSSD20_GEOMETRY,
-  decode,
-  encodePpa,
-  ppafFromIdentity,
-} from '../../src/spec/index.js';
+import { OCSSD20_CHUNK_DESCRIPTOR, OCSSD20_CHUNK_DESCRIPTOR_SIZE, decode } from '../../src/spec/index.js';
+import { NVM_LINE, OCSSD12_LINE, OCSSD20_LINE, OCSSD20_TEST_CHUNK, ocssdView } from './e2e-devices.js';
 import type { GuestForward } from './guest.js';
 import { GUEST_FWD_ADDR } from './guest.js';
 import type { NamespaceView, SessionTarget, SubsystemView } from './nvme-session.js';
@@ -60,10 +51,6 @@ interface BuiltSubsystem {
   close(): void;
 }
 
-/** The device line of each OCSSD subsystem: small, in memory; ws_min=1 and mw_cunits=0 so one LBA is a complete, readable write. */
-export const OCSSD20_LINE = 'ocssd,lver=2,serial=E2EOC20,num_grp=2,num_pu=2,num_chk=8,clba=64,lbads=12,ms=0,ws_min=1,ws_opt=1,mw_cunits=0';
-export const OCSSD12_LINE = 'nvme,lver=1,serial=E2EOC12,size=16M,lnum_ch=2,lnum_lun=2,lpgs_per_blk=16';
-
 function identityOf(ns: Namespace): Buffer {
   const buf = Buffer.alloc(4096);
   if (ns.ocssdIdentity === undefined) throw new Error(`namespace ${ns.nsid} has no Open-Channel identity`);
@@ -71,29 +58,42 @@ function identityOf(ns: Namespace): Buffer {
   return buf;
 }
 
+// Conventional: the namespaces of NVM_LINE over one memory store, as createNvmeDevice lays them out.
+function conventional(): BuiltSubsystem {
+  const cfg = parseNvmeDevice(NVM_LINE);
+  if (cfg.lver !== 0) throw new Error(`NVM_LINE is not a conventional device: ${NVM_LINE}`);
+  const store = new MemoryStore(cfg.size);
+  const namespaces: ConventionalNamespace[] = [];
+  const views: NamespaceView[] = [];
+  let offset = 0;
+  cfg.namespaceBytes.forEach((bytes: number, i: number) => {
+    const ns = new ConventionalNamespace({ nsid: i + 1, store, offset, bytes, nlbaf: cfg.nlbaf, lbaIndex: cfg.lbaIndex, ms: cfg.meta, extended: cfg.extended, serial: cfg.serial });
+    namespaces.push(ns);
+    // The region keeps a header and the block state map, so NSZE is what the namespace says.
+    views.push({ kind: 'nvm', nsid: ns.nsid, lbaBytes: ns.lbaSize, blocks: ns.nsze, patternOffset: 1 << 20 });
+    offset += bytes;
+  });
+  const nqn = NQN_PREFIX + 'nvm';
+  return {
+    view: { label: 'nvm', nqn, namespaces: views },
+    subsystem: new NamespaceSubsystem({ nqn, namespaces, config: { serial: cfg.serial, model: E2E_MODEL } }),
+    namespaces,
+    store,
+    close: () => {
+      for (const ns of namespaces) ns.close();
+      store.close();
+    },
+  };
+}
+
 function ocssd20(): BuiltSubsystem {
   const ns = openOcssd20Namespace(parseOcssd20Device(OCSSD20_LINE));
-  // The test chunk: group 1, PU 1, chunk 3, so every LBA field is non-zero.
-  const chunk = { grp: 1, pu: 1, chk: 3 };
-  const c = ns.chunkIndex(chunk);
-  const lba = BigInt(ns.lbaOf(c, 0));
+  const c = ns.chunkIndex(OCSSD20_TEST_CHUNK);
   const nqn = NQN_PREFIX + 'oc20';
+  const view = ocssdView('ocssd20', ns.nsid, identityOf(ns));
+  if (view.address !== BigInt(ns.lbaOf(c, 0))) throw new Error(`e2e: test LBA ${view.address} differs from the namespace's own ${ns.lbaOf(c, 0)}`);
   return {
-    view: {
-      label: 'oc20',
-      nqn,
-      namespaces: [
-        {
-          kind: 'ocssd20',
-          nsid: ns.nsid,
-          sectorBytes: 4096,
-          address: lba,
-          eraseAddress: lba,
-          identityBytes: identityOf(ns),
-          identity: { mjr: 2, mnr: 0, num_grp: 2, num_pu: 2, num_chk: 8, clba: 64, ws_min: 1, ws_opt: 1, mw_cunits: 0, grp_len: 1, pu_len: 1, chk_len: 3, lba_len: 6 },
-        },
-      ],
-    },
+    view: { label: 'oc20', nqn, namespaces: [view] },
     subsystem: new NamespaceSubsystem({ nqn, namespaces: [ns], admin: ocssd20AdminCommands(), config: { serial: 'E2EOC20', model: E2E_MODEL } }),
     namespaces: [ns],
     state: () => decode(OCSSD20_CHUNK_DESCRIPTOR, ns.chunkLog(c * OCSSD20_CHUNK_DESCRIPTOR_SIZE, OCSSD20_CHUNK_DESCRIPTOR_SIZE)) as Record<string, number | bigint>,
@@ -105,66 +105,12 @@ function ocssd12(): BuiltSubsystem {
   const ctrl: Controller = createOcssd12Controller(parseOcssd12Device(OCSSD12_LINE), { log: () => {} });
   const namespaces = [...ctrl.namespaces.values()];
   const ns = namespaces[0]!;
-  const id = identityOf(ns);
-  const fmt = ppafFromIdentity(decode(OCSSD12_IDENTITY, id));
-  // Channel 1, LUN 1, block 2, page 0: a free block away from the start.
-  const ppa = encodePpa(fmt, { ch: 1, lun: 1, pln: 0, blk: 2, pg: 0, sec: 0 });
   const nqn = NQN_PREFIX + 'oc12';
   return {
-    view: {
-      label: 'oc12',
-      nqn,
-      namespaces: [
-        {
-          kind: 'ocssd12',
-          nsid: ns.nsid,
-          sectorBytes: 4096,
-          address: ppa,
-          eraseAddress: ppa,
-          identityBytes: id,
-          identity: { ver_id: 1, cgrps: 1, 'group0.num_ch': 2, 'group0.num_lun': 2, 'group0.num_pln': 1, 'group0.num_pg': 16, 'group0.fpg_sz': 4096, 'group0.csecs': 4096 },
-        },
-      ],
-    },
+    view: { label: 'oc12', nqn, namespaces: [ocssdView('ocssd12', ns.nsid, identityOf(ns))] },
     subsystem: new NamespaceSubsystem({ nqn, namespaces, admin: [createAdminCommands(), OCSSD12_ADMIN_COMMANDS], config: { serial: 'E2EOC12', model: E2E_MODEL } }),
     namespaces,
     close: () => ctrl.close(),
-  };
-}
-
-/** Decodes a 0xE2 answer into the flat field map OcssdNamespaceView.identity uses (1.2 group 0 fields as "group0.<name>"). */
-export function decodeIdentity(kind: 'ocssd12' | 'ocssd20', bytes: Uint8Array): Record<string, unknown> {
-  if (kind === 'ocssd20') return decode(OCSSD20_GEOMETRY, bytes);
-  const top: Record<string, unknown> = { ...decode(OCSSD12_IDENTITY, bytes) };
-  for (const [k, v] of Object.entries(decode(OCSSD12_GROUP, bytes, OCSSD12_GROUP_OFFSET))) top[`group0.${k}`] = v;
-  return top;
-}
-
-// Conventional: two namespaces of different sizes and LBA formats (lba_index 3 = 4 KiB, 0 = 512 B).
-function conventional(): BuiltSubsystem {
-  const serial = 'E2ENVM0001';
-  const sizes = [{ bytes: 64 << 20, lbaIndex: 3 }, { bytes: 16 << 20, lbaIndex: 0 }];
-  const store = new MemoryStore(sizes.reduce((a, s) => a + s.bytes, 0));
-  let offset = 0;
-  const namespaces: ConventionalNamespace[] = [];
-  const views: NamespaceView[] = [];
-  sizes.forEach((s, i) => {
-    const ns = new ConventionalNamespace({ nsid: i + 1, store, offset, bytes: s.bytes, lbaIndex: s.lbaIndex, serial });
-    namespaces.push(ns);
-    // The region keeps a header and the block state map, so NSZE is what the namespace says.
-    views.push({ kind: 'nvm', nsid: i + 1, lbaBytes: ns.lbaSize, blocks: ns.nsze, patternOffset: 1 << 20 });
-    offset += s.bytes;
-  });
-  const nqn = NQN_PREFIX + 'nvm';
-  return {
-    view: { label: 'nvm', nqn, namespaces: views },
-    subsystem: new NamespaceSubsystem({ nqn, namespaces, config: { serial, model: E2E_MODEL } }),
-    namespaces,
-    store,
-    close: () => {
-      for (const ns of namespaces) ns.close();
-      store.close();
-    },
   };
 }
 
