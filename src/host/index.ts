@@ -13,3 +13,4 @@ export { TcpInitiator, type TcpInitiatorOptions } from './tcp-initiator.js';
 export { TcpQueue, TcpTransportError, type TcpQueueOptions } from './tcp-queue.js';
 export { Ocssd20Host, Ocssd20Addressing, decodeGeometry, decodeChunkDescriptor, listBytes, type Ocssd20Geometry, type ChunkDescriptor, type ChunkNotificationEntry, type VectorResult as Ocssd20VectorResult } from './ocssd20.js';
 export { Ocssd12Device, decodeOcssd12Identity, type Ocssd12Identity, type Ocssd12Bbt, type VectorResult as Ocssd12VectorResult, type VectorOptions } from './ocssd12.js';
+export { discover, type DiscoverOptions, type DiscoveryEntry, type DiscoveryResult } from './tcp-discovery.js';

@@ -14,6 +14,7 @@ import {
   CapCss,
   CcCss,
   FABRICS_OPCODE,
+  FABRICS_STATUS_NAMES,
   FabricsType,
   IDENTIFY_CONTROLLER,
   NVME_TCP_PORT,
@@ -25,6 +26,7 @@ import {
   getBits64,
   packBits,
   setBits,
+  statusName,
 } from '../spec/index.js';
 import type { Digests } from '../transport/index.js';
 import { ControllerStateError, NvmeStatusError } from './errors.js';
@@ -141,7 +143,10 @@ export class TcpInitiator implements NvmeInitiator {
     );
     if (r.status !== 0) {
       q.close('Connect refused');
-      throw new NvmeStatusError(`Fabrics Connect to ${this.o.subnqn} queue ${qid} (DW0 0x${r.dw0.toString(16)})`, r.status);
+      const e = new NvmeStatusError(`Fabrics Connect to ${this.o.subnqn} queue ${qid}`, r.status);
+      // Connect's SCT 1 codes are the Fabrics ones (Invalid Host, Invalid Parameters + the offending field).
+      e.message = `Fabrics Connect to ${this.o.subnqn} queue ${qid} failed: ${statusName(r.status, { commandSpecific: FABRICS_STATUS_NAMES })}, DW0 0x${r.dw0.toString(16)}`;
+      throw e;
     }
     if (qid === 0) this.cntlid = r.dw0 & 0xffff;
     return q;

@@ -49,3 +49,48 @@ for (const digests of [false, true]) {
     }
   });
 }
+
+test('two hosts at once: each its own controller (CNTLID 1 and 2) over the shared namespace', { timeout: 20_000 }, async () => {
+  const t = await startTarget();
+  const a = await TcpInitiator.attach({ port: t.port, subnqn: NQN, hostnqn: HOSTNQN });
+  const b = await TcpInitiator.attach({ port: t.port, subnqn: NQN, hostnqn: 'nqn.2014-08.org.nvmexpress:uuid:00000000-0000-0000-0000-000000000002' });
+  try {
+    assert.deepEqual([a.controller!.cntlid, b.controller!.cntlid], [1, 2]);
+    await Promise.all([a.createIoQueues(2, 16), b.createIoQueues(2, 16)]);
+    const da = pattern(100, 64 * 1024, 7);
+    const db = pattern(200, 64 * 1024, 8);
+    await Promise.all([a.write(1, 100, da), b.write(1, 200, db)]);
+    // Each host reads what the other wrote.
+    assert.deepEqual(await a.read(1, 200, 16), db);
+    assert.deepEqual(await b.read(1, 100, 16), da);
+    assert.equal(t.target.listAssociations().length, 2);
+    // One host going away leaves the other (and the namespace) working.
+    await a.close();
+    for (let i = 0; i < 50 && t.target.listAssociations().length > 1; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(t.target.listAssociations().length, 1);
+    assert.deepEqual(await b.read(1, 100, 16), da);
+  } finally {
+    await a.close();
+    await b.close();
+    await t.close();
+  }
+});
+
+test('controller reset over TCP: I/O queues are connected again and I/O works; shutdown sets SHST', { timeout: 20_000 }, async () => {
+  const t = await startTarget();
+  const host = await TcpInitiator.attach({ port: t.port, subnqn: NQN, hostnqn: HOSTNQN });
+  try {
+    await host.createIoQueues(2, 8);
+    const d = pattern(5, 8192, 3);
+    await host.write(1, 5, d);
+    await host.reset();
+    assert.deepEqual(host.ioQueues, [1, 2]);
+    assert.deepEqual(await host.read(1, 5, 2), d);
+    // Vendor / unknown opcodes come back as statuses through passthrough.
+    const r = await host.passthrough('io', { opc: 0x92, nsid: 1 }, { dataInLength: 4096 });
+    assert.equal(r.status, 0x4001);
+  } finally {
+    await host.close();
+    await t.close();
+  }
+});

@@ -7,4 +7,4 @@ export { BufferBudget } from './buffer-budget.js';
 export { TcpDataMover } from './tcp-data-mover.js';
 export { TargetConnection, ConnState, CONN_STATE_NAMES, CONN_TRANSITIONS, ADMIN_IN_CAPSULE, type ConnectionLimits } from './target-connection.js';
 export { TcpTarget, type TcpTargetOptions, type Association } from './tcp-target.js';
-export { NamespaceSubsystem, type NamespaceSubsystemOptions, type TcpSubsystem } from './subsystem.js';
+export { NamespaceSubsystem, type NamespaceSubsystemOptions, type TcpSubsystem, type AssociationLimits } from './subsystem.js';

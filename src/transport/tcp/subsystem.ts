@@ -5,6 +5,7 @@
 import {
   ADMIN_COMMANDS,
   Controller,
+  DEFAULT_CONTROLLER_CONFIG,
   FABRICS_COMMANDS,
   NVM_IO,
   type CommandSet,
@@ -24,9 +25,16 @@ export interface TcpSubsystem {
    * sizes the target uses. It must include FABRICS_COMMANDS in its admin sets and have no
    * memory-based queues.
    */
-  createController(cntlid: number, hostnqn: string, fabrics: FabricsIdentity): Controller;
+  createController(cntlid: number, hostnqn: string, fabrics: FabricsIdentity, limits: AssociationLimits): Controller;
   /** The association ended; the controller is not used again (its namespaces stay open). */
   releaseController(ctrl: Controller): void;
+}
+
+/** What the target accepts per association; a controller should offer no more (CAP.MQES, Number of Queues). */
+export interface AssociationLimits {
+  /** Most entries per queue (CAP.MQES + 1). */
+  readonly maxQueueEntries: number;
+  readonly maxIoQueues: number;
 }
 
 export interface NamespaceSubsystemOptions {
@@ -53,12 +61,14 @@ export class NamespaceSubsystem implements TcpSubsystem {
     this.allowedHosts = options.allowedHosts;
   }
 
-  createController(cntlid: number, _hostnqn: string, fabrics: FabricsIdentity): Controller {
+  createController(cntlid: number, _hostnqn: string, fabrics: FabricsIdentity, limits: AssociationLimits): Controller {
     const o = this.options;
+    const mqes = Math.min(o.config?.mqes ?? DEFAULT_CONTROLLER_CONFIG.mqes, limits.maxQueueEntries - 1);
+    const maxIoQueues = Math.max(1, Math.min(o.config?.maxIoQueues ?? DEFAULT_CONTROLLER_CONFIG.maxIoQueues, limits.maxIoQueues));
     const ctrl = new Controller({
       admin: [...(o.admin ?? [ADMIN_COMMANDS]), FABRICS_COMMANDS],
       io: o.io ?? NVM_IO,
-      config: { ...o.config, cntlid, subnqn: o.nqn, fabrics, sgl: true },
+      config: { ...o.config, cntlid, subnqn: o.nqn, fabrics, sgl: true, mqes, maxIoQueues },
       ...(o.clock !== undefined ? { clock: o.clock } : {}),
       ...(o.log !== undefined ? { log: o.log } : {}),
     });

@@ -88,6 +88,8 @@ interface Slot {
 }
 
 const SQE_OFF = CAPSULE_CMD.offset.sqe;
+/** Bytes of unsent answers (beyond data buffers, which the budget bounds) before reading stops. */
+const SEND_BACKLOG = 1 << 20;
 const TRANSIENT_TRANSPORT_ERROR = status(SCT.GENERIC, GenericStatus.TRANSIENT_TRANSPORT_ERROR);
 
 export class TargetConnection implements PduSink {
@@ -127,6 +129,11 @@ export class TargetConnection implements PduSink {
     this.reader = new PduReader(this, { accept: [PduType.IC_REQ], maxData: 0 });
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    // A peer that sends commands but never reads their answers must not grow our send buffer
+    // without bound: stop reading until the socket drains.
+    socket.on('drain', () => {
+      if (this.state !== ConnState.CLOSED) socket.resume();
+    });
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
     this.handshakeTimer = setTimeout(() => this.close(), l.handshakeTimeoutMs);
@@ -143,7 +150,9 @@ export class TargetConnection implements PduSink {
     if (!this.reader.push(chunk) && (this.state as ConnState) !== ConnState.CLOSED) {
       const f = this.reader.failure!;
       this.terminate(f.fes, f.fei, f.header);
+      return;
     }
+    if (this.socket.writableLength > this.host.limits.bufferBudget + SEND_BACKLOG) this.socket.pause();
   }
 
   /** Sends a C2HTermReq and closes this connection. */

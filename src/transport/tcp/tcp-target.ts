@@ -105,6 +105,8 @@ export class TcpTarget implements ConnectionHost {
   private readonly subsystems = new Map<string, TcpSubsystem>();
   private readonly associations = new Map<string, Map<number, Association>>();
   private readonly connections = new Set<TargetConnection>();
+  /** Every accepted socket until it closes (a connection that sent a TermReq lingers a moment to flush it). */
+  private readonly sockets = new Set<Socket>();
   private readonly listeners: Listener[] = [];
   private readonly maxQueueEntries: number;
   private readonly maxIoQueues: number;
@@ -182,12 +184,15 @@ export class TcpTarget implements ConnectionHost {
       socket.destroy();
       return;
     }
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
     this.connections.add(new TargetConnection(socket, this, this.nextConnId++));
   }
 
   /** Stops listening and closes every connection. */
   async close(): Promise<void> {
     for (const c of [...this.connections]) c.close();
+    for (const s of this.sockets) s.destroy();
     await Promise.all(this.listeners.map((l) => new Promise<void>((r) => l.server.close(() => r()))));
     this.listeners.length = 0;
   }
@@ -228,7 +233,7 @@ export class TcpTarget implements ConnectionHost {
     if (cntlid > CNTLID_MAX) return { status: S.INVALID_FIELD, dw0: 0 };
     let ctrl: Controller;
     try {
-      ctrl = subsystem === undefined ? this.discoveryController(cntlid, req.hostnqn) : subsystem.createController(cntlid, req.hostnqn, this.fabrics);
+      ctrl = subsystem === undefined ? this.discoveryController(cntlid, req.hostnqn) : subsystem.createController(cntlid, req.hostnqn, this.fabrics, { maxQueueEntries: this.maxQueueEntries, maxIoQueues: this.maxIoQueues });
     } catch (e) {
       this.log(`subsystem ${req.subnqn} could not make a controller: ${e instanceof Error ? e.message : String(e)}`);
       return { status: S.INTERNAL_ERROR, dw0: 0 };
@@ -242,7 +247,15 @@ export class TcpTarget implements ConnectionHost {
     applyConnectKato(ctrl, req.kato);
     ctrl.onDeferredComplete = (sqid, cid, st, dw0, dw1) => a.queues.get(sqid)?.completeDeferred(cid, st, dw0, dw1);
     // A controller reset (CC.EN 1 -> 0) deletes the I/O queues: over a fabric, their connections.
-    ctrl.transportHooks = { reset: () => this.dropIoQueues(a) };
+    ctrl.transportHooks = {
+      reset: () => {
+        this.dropIoQueues(a);
+        // The reset restores feature defaults after this hook; the KATO of the Connect stays in force.
+        queueMicrotask(() => {
+          if (keepAliveTimeout(ctrl) === 0) applyConnectKato(ctrl, req.kato);
+        });
+      },
+    };
     this.watchKeepAlive(a, conn);
     this.log(`association ${req.subnqn} cntlid ${cntlid} for ${req.hostnqn}${req.kato > 0 ? `, KATO ${req.kato} ms` : ''}`);
     return { status: 0, dw0: cntlid };
