@@ -3,7 +3,7 @@
 // doorbells and rings in host memory — what the host library does, minus every check the
 // library would make on the fuzzer's behalf.
 import { CC, CQE_SIZE, DOORBELL_BASE, REGISTERS, SQE_SIZE, packBits } from '../../src/spec/index.js';
-import { ADMIN_COMMANDS, Controller, NVM_IO, QueueEngine, RegionHostMemory, type ControllerConfig, type HostMemory, type Namespace } from '../../src/controller/index.js';
+import { ADMIN_COMMANDS, Controller, NVM_IO, QueueEngine, RegionHostMemory, type CommandSet, type ControllerConfig, type HostMemory, type Namespace } from '../../src/controller/index.js';
 
 /** Data buffers: far above any small random number. */
 export const MEMORY_BASE = 0x10_0000_0000;
@@ -56,6 +56,8 @@ export interface RawHostOptions {
   readonly config?: Partial<ControllerConfig>;
   /** The namespaces to attach (built by the caller over its own store). */
   readonly namespaces: readonly Namespace[];
+  /** Admin command sets (default: the base admin set); a personality adds its extension. */
+  readonly admin?: readonly CommandSet<Controller>[];
 }
 
 /**
@@ -74,7 +76,7 @@ export class RawHost {
   private readonly dv = new DataView(this.ringBytes.buffer);
 
   constructor(options: RawHostOptions) {
-    this.ctrl = new Controller({ admin: [ADMIN_COMMANDS], io: NVM_IO, config: { mdts: 8, maxIoQueues: 15, mqes: 1023, ...options.config }, log: (m) => this.bugs.push(m) });
+    this.ctrl = new Controller({ admin: options.admin ?? [ADMIN_COMMANDS], io: NVM_IO, config: { mdts: 8, maxIoQueues: 15, mqes: 1023, ...options.config }, log: (m) => this.bugs.push(m) });
     for (const ns of options.namespaces) this.ctrl.attachNamespace(ns);
     this.engine = new QueueEngine(this.ctrl, { memory: this.memory, onInterrupt: () => {} });
   }

@@ -1,7 +1,7 @@
 // The `ocssd` command line. Sub-commands talk to a running server through its control API
 // (once it exists); `serve` runs one.
 import { Command, CommanderError } from 'commander';
-import { DeviceOptionError, NVME_DEVICE_OPTIONS, describeDevice, describeOptions, describeProbe, openDefaultDevice, parseNvmeDevice, probeNvmeDevice } from '../server/index.js';
+import { DeviceOptionError, NVME_DEVICE_OPTIONS, OCSSD12_DEVICE_OPTIONS, OCSSD20_DEVICE_OPTIONS, describeDevice, describeOptions, describeProbe, openDefaultDevice, parseNvmeDevice, probeNvmeDevice } from '../server/index.js';
 
 export async function run(argv: readonly string[], out: (line: string) => void = console.log): Promise<number> {
   const program = new Command('ocssd')
@@ -26,10 +26,10 @@ export async function run(argv: readonly string[], out: (line: string) => void =
 
   program
     .command('probe')
-    .description('build a conventional NVMe controller from an option line, attach to it as a host would (in-process) and print what the host sees')
+    .description('build an NVMe controller (conventional, OCSSD 1.2 with lver=1, OCSSD 2.0 with lver=2) from an option line, attach to it as a host would (in-process) and print what the host sees')
     .option('--device <line>', "the original's -device syntax, e.g. nvme,drive=nvme.img,serial=deadbeef,namespaces=2,lba_index=0", 'nvme')
     .option('--local', 'run the device in this thread instead of a worker thread')
-    .addHelpText('after', ['', 'Device options:', ...describeOptions(NVME_DEVICE_OPTIONS)].join('\n'))
+    .addHelpText('after', ['', 'Device options (lver=0, conventional):', ...describeOptions(NVME_DEVICE_OPTIONS), '', 'OCSSD 1.2 device options (lver=1):', ...describeOptions(OCSSD12_DEVICE_OPTIONS), '', 'OCSSD 2.0 device options (lver=2):', ...describeOptions(OCSSD20_DEVICE_OPTIONS)].join('\n'))
     .action(async (opts: { device: string; local?: boolean }) => {
       const config = parseNvmeDevice(opts.device);
       for (const line of describeProbe(await probeNvmeDevice(config, opts.local === true ? 'local' : 'worker'))) out(line);

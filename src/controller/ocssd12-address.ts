@@ -97,3 +97,28 @@ export class Ppa12Codec {
 export const newPpa12 = (): Ppa12 => ({ ch: 0, lun: 0, pln: 0, blk: 0, pg: 0, sec: 0 });
 
 export const describePpa12 = (a: Ppa12): string => `ch ${a.ch} lun ${a.lun} pln ${a.pln} blk ${a.blk} pg ${a.pg} sec ${a.sec}`;
+
+/** The 64-bit per-PPA status bitmap of CQE DW0-DW1, as two u32 halves. */
+export class Bitmap64 {
+  lo = 0;
+  hi = 0;
+
+  clear(): void {
+    this.lo = 0;
+    this.hi = 0;
+  }
+
+  set(i: number): void {
+    if (i < 32) this.lo = (this.lo | (1 << i)) >>> 0;
+    else if (i < 64) this.hi = (this.hi | (1 << (i - 32))) >>> 0;
+  }
+
+  /** Bits [from, to). */
+  setRange(from: number, to: number): void {
+    for (let i = from; i < to; i++) this.set(i);
+  }
+
+  value(): bigint {
+    return (BigInt(this.hi) << 32n) | BigInt(this.lo);
+  }
+}

@@ -8,7 +8,7 @@
 // plain LBA i and the PPA whose linear index is i name the same bytes. NSZE (ns_blks) is larger
 // than what PPAs reach; the rest is plain-LBA only. Chunks are RANDOM-type media chunks: like the
 // original, a sector must be erased before it is written, but pages need not go in order.
-import { MediaStatus, type NandMedia } from '../media/index.js';
+import { ImmediateTiming, MediaStatus, type NandMedia } from '../media/index.js';
 import {
   IDENTIFY_NAMESPACE,
   LBA_FORMAT,
@@ -35,8 +35,9 @@ import type { CommandTable } from './command.js';
 import { type BlockNamespace, NvmStatus } from './commands/nvm.js';
 import { lbaFormats, namespaceIds } from './conventional-region.js';
 import type { DataMover } from './data-mover.js';
-import { Ppa12Codec, PpaProblem, describePpa12, newPpa12, type Ppa12 } from './ocssd12-address.js';
-import { Ocssd12Errors as E } from './ocssd12-status.js';
+import { type Bitmap64, Ppa12Codec, PpaProblem, describePpa12, newPpa12, type Ppa12 } from './ocssd12-address.js';
+import { LbaMarks } from './lba-marks.js';
+import { Ocssd12Errors as E, eraseStatus, readStatus, writeStatus } from './ocssd12-status.js';
 
 /** Where a namespace's bad block table is kept besides the media (the original's lbbtable file). */
 export interface Ocssd12BbtStore {
@@ -115,13 +116,19 @@ export class Ocssd12Namespace implements BlockNamespace {
 
   /** Write-error injection counter (sectors written since the last injected failure). */
   errWriteCounter = 0;
+  /** Emulated time (ns) the last execute* call's media work completes (the timing model's answer), on the media's clock. */
+  completesAt = 0;
+
+  /** A timing model prices media work (else every operation completes at once). */
+  get timed(): boolean {
+    return !(this.media.timing instanceof ImmediateTiming);
+  }
 
   private readonly bbt: Ocssd12BbtStore | undefined;
   private readonly log: (line: string) => void;
   private readonly ownsMedia: boolean;
   /** LBAs marked by Write Uncorrectable (kept in memory, as the original did). */
-  private readonly uncorrectable: Uint8Array;
-  private uncorrectableCount = 0;
+  private readonly uncorrectable: LbaMarks;
   /** Per-command scratch, sized once for maxPpas. */
   readonly ppaLo: Uint32Array;
   readonly ppaHi: Uint32Array;
@@ -159,7 +166,7 @@ export class Ocssd12Namespace implements BlockNamespace {
     this.ownsMedia = o.ownsMedia ?? true;
     this.ppaFormat = ppaFormatFor({ ch: g.groups, lun: g.pusPerGroup, pln: g.planes, blk: g.blocksPerPlane, pg: g.pagesPerBlock, sec: g.sectorsPerPage });
     this.codec = new Ppa12Codec(this.ppaFormat, g);
-    this.uncorrectable = new Uint8Array(Math.ceil(o.nsze / 8));
+    this.uncorrectable = new LbaMarks(o.nsze);
     const n = settings.maxPpas;
     this.ppaLo = new Uint32Array(n);
     this.ppaHi = new Uint32Array(n);
@@ -268,11 +275,13 @@ export class Ocssd12Namespace implements BlockNamespace {
     if (st === 0 && withOob) st = data.metaFromHost(this.oob, 0, 0, n * sos);
     if (st !== 0) return st;
     const oob = withOob && sos > 0 ? this.oob : undefined;
+    this.completesAt = 0;
     for (let i = 0; i < n; ) {
       const run = this.runAt(i, n);
       const c = this.chunkOf[i]!;
       const s = this.sectorOf[i]!;
       let op = this.media.program(c, s, run, this.data, i * ss, oob, i * sos);
+      if (op.completesAt > this.completesAt) this.completesAt = op.completesAt;
       let done = op.status === MediaStatus.OK ? run : op.done;
       // A random-write chunk refuses the whole run when one sector is not erased: write the clean part before it.
       if (op.status === MediaStatus.NOT_ERASED && done > 0) {
@@ -298,9 +307,11 @@ export class Ocssd12Namespace implements BlockNamespace {
     const sos = g.oobSize;
     const oob = withOob && sos > 0 ? this.oob : undefined;
     let first = 0;
+    this.completesAt = 0;
     for (let i = 0; i < n; ) {
       const run = this.runAt(i, n);
       const op = this.media.read(this.chunkOf[i]!, this.sectorOf[i]!, run, this.data, i * ss, oob, i * sos);
+      if (op.completesAt > this.completesAt) this.completesAt = op.completesAt;
       if (op.status === MediaStatus.OK) {
         i += run;
         continue;
@@ -316,9 +327,9 @@ export class Ocssd12Namespace implements BlockNamespace {
       // Go on after the failed sector: every PPA gets its own verdict in the bitmap.
       i = at + 1;
     }
-    if (this.uncorrectableCount > 0) {
+    if (this.uncorrectable.count > 0) {
       for (let i = 0; i < n; i++) {
-        if (this.isUncorrectable(this.linear(i))) {
+        if (this.uncorrectable.has(this.linear(i))) {
           bitmap.set(i);
           this.data.fill(0, i * ss, (i + 1) * ss);
           if (first === 0 || first === E.WARN_HIGH_ECC || first === E.EMPTY_PAGE) first = E.FAIL_ECC;
@@ -337,13 +348,19 @@ export class Ocssd12Namespace implements BlockNamespace {
   executeErase(n: number, planeMode: number, bitmap: Bitmap64): number {
     const g = this.media.geometry;
     let first = 0;
+    this.completesAt = 0;
     for (let i = 0; i < n; i++) {
       const c = this.chunkOf[i]!;
       const planes = planeMode === Ocssd12PlaneAccess.SINGLE ? 1 : g.planes;
       const base = planeMode === Ocssd12PlaneAccess.SINGLE ? c : c - (c % g.planes);
       for (let p = 0; p < planes; p++) {
         const chunk = base + p;
-        const st = this.media.badMark(chunk) !== Ocssd12BbtEntry.GOOD ? E.BAD_BLOCK : eraseStatus(this.media.erase(chunk).status);
+        let st: number = E.BAD_BLOCK;
+        if (this.media.badMark(chunk) === Ocssd12BbtEntry.GOOD) {
+          const op = this.media.erase(chunk);
+          if (op.completesAt > this.completesAt) this.completesAt = op.completesAt;
+          st = eraseStatus(op.status);
+        }
         if (st !== 0) {
           bitmap.set(i);
           if (first === 0) first = st;
@@ -433,44 +450,58 @@ export class Ocssd12Namespace implements BlockNamespace {
   // ---- BlockNamespace: plain NVMe access to the same bytes ----
 
   readBlocks(data: DataMover, slba: number, nlb: number): number {
-    if (this.anyUncorrectable(slba, nlb)) return NvmStatus.UNRECOVERED_READ_ERROR;
-    return this.eachPiece(slba, nlb, (buf, done, n) => {
-      this.media.dataStore.read(buf, (slba + done) * this.lbaSize, 0, n * this.lbaSize);
-      return data.toHost(buf, 0, done * this.lbaSize, n * this.lbaSize);
-    });
+    if (this.uncorrectable.any(slba, nlb)) return NvmStatus.UNRECOVERED_READ_ERROR;
+    const ls = this.lbaSize;
+    const k = this.pieceOf(nlb);
+    const buf = this.plain;
+    for (let done = 0; done < nlb; done += k) {
+      const n = Math.min(k, nlb - done);
+      this.media.dataStore.read(buf, (slba + done) * ls, 0, n * ls);
+      const st = data.toHost(buf, 0, done * ls, n * ls);
+      if (st !== 0) return st;
+    }
+    return 0;
   }
 
   writeBlocks(data: DataMover, slba: number, nlb: number): number {
-    const st = this.eachPiece(slba, nlb, (buf, done, n) => {
-      const s = data.fromHost(buf, 0, done * this.lbaSize, n * this.lbaSize);
-      if (s === 0) this.media.dataStore.write(buf, (slba + done) * this.lbaSize, 0, n * this.lbaSize);
-      return s;
-    });
-    if (st === 0) this.markUncorrectable(slba, nlb, false);
-    return st;
+    const ls = this.lbaSize;
+    const k = this.pieceOf(nlb);
+    const buf = this.plain;
+    for (let done = 0; done < nlb; done += k) {
+      const n = Math.min(k, nlb - done);
+      const st = data.fromHost(buf, 0, done * ls, n * ls);
+      if (st !== 0) return st;
+      this.media.dataStore.write(buf, (slba + done) * ls, 0, n * ls);
+    }
+    this.uncorrectable.set(slba, nlb, false);
+    return 0;
   }
 
   compareBlocks(data: DataMover, slba: number, nlb: number): number {
-    if (this.anyUncorrectable(slba, nlb)) return NvmStatus.UNRECOVERED_READ_ERROR;
+    if (this.uncorrectable.any(slba, nlb)) return NvmStatus.UNRECOVERED_READ_ERROR;
     const ls = this.lbaSize;
-    return this.eachPiece(slba, nlb, (buf, done, n, half) => {
-      const s = data.fromHost(buf, half, done * ls, n * ls);
-      if (s !== 0) return s;
+    const k = this.pieceOf(nlb);
+    const buf = this.plain;
+    const half = k * ls;
+    for (let done = 0; done < nlb; done += k) {
+      const n = Math.min(k, nlb - done);
+      const st = data.fromHost(buf, half, done * ls, n * ls);
+      if (st !== 0) return st;
       this.media.dataStore.read(buf, (slba + done) * ls, 0, n * ls);
       for (let i = 0; i < n * ls; i++) if (buf[i] !== buf[half + i]) return NvmStatus.COMPARE_FAILURE;
-      return 0;
-    });
+    }
+    return 0;
   }
 
   verifyBlocks(slba: number, nlb: number): number {
-    return this.anyUncorrectable(slba, nlb) ? NvmStatus.UNRECOVERED_READ_ERROR : 0;
+    return this.uncorrectable.any(slba, nlb) ? NvmStatus.UNRECOVERED_READ_ERROR : 0;
   }
 
   writeZeroes(slba: number, nlb: number): number {
     const start = slba * this.lbaSize;
     const end = (slba + nlb) * this.lbaSize;
     for (let at = start; at < end; at += ZEROES.length) this.media.dataStore.write(ZEROES, at, 0, Math.min(ZEROES.length, end - at));
-    this.markUncorrectable(slba, nlb, false);
+    this.uncorrectable.set(slba, nlb, false);
     return 0;
   }
 
@@ -480,7 +511,7 @@ export class Ocssd12Namespace implements BlockNamespace {
   }
 
   writeUncorrectable(slba: number, nlb: number): number {
-    this.markUncorrectable(slba, nlb, true);
+    this.uncorrectable.set(slba, nlb, true);
     return 0;
   }
 
@@ -503,35 +534,16 @@ export class Ocssd12Namespace implements BlockNamespace {
     return this.media.geometry.diskSector(this.chunkOf[i]!, this.sectorOf[i]!);
   }
 
-  private isUncorrectable(lba: number): boolean {
-    return (this.uncorrectable[lba >>> 3]! & (1 << (lba & 7))) !== 0;
-  }
-
-  private anyUncorrectable(slba: number, nlb: number): boolean {
-    if (this.uncorrectableCount === 0) return false;
-    for (let l = slba; l < slba + nlb; l++) if (this.isUncorrectable(l)) return true;
-    return false;
-  }
-
-  private markUncorrectable(slba: number, nlb: number, on: boolean): void {
-    if (!on && this.uncorrectableCount === 0) return;
-    for (let l = slba; l < slba + nlb; l++) {
-      const was = this.isUncorrectable(l);
-      if (was === on) continue;
-      this.uncorrectable[l >>> 3] = this.uncorrectable[l >>> 3]! ^ (1 << (l & 7));
-      this.uncorrectableCount += on ? 1 : -1;
-    }
-  }
-
   private clearUncorrectable(i: number, count: number): void {
-    if (this.uncorrectableCount === 0) return;
-    for (let k = i; k < i + count; k++) this.markUncorrectable(this.linear(k), 1, false);
+    if (this.uncorrectable.count === 0) return;
+    for (let k = i; k < i + count; k++) this.uncorrectable.set(this.linear(k), 1, false);
   }
 
   /**
    * lb_err_write / ln_err_write (seed-emulator-behaviour.md 4): a counter adds up the sectors of
    * each physical write; when this write takes it past the threshold, `count` PPAs from the first
-   * one past it are reported failed (status 0x40FF, bits in DW0-1) and the counter restarts. The
+   * one past it are reported failed (status 0x40FF, bits in DW0-1; the original also set bits past
+   * the command's last PPA, we stop there) and the counter restarts with this command's count. The
    * data has been written all the same, as in the original.
    */
   private injectWriteError(n: number, bitmap: Bitmap64): number {
@@ -544,92 +556,23 @@ export class Ocssd12Namespace implements BlockNamespace {
     const first = s.errWriteThreshold - this.errWriteCounter;
     bitmap.setRange(first, Math.min(n, first + s.errWriteCount));
     if (s.debug) this.log(`ocssd12 nsid ${this.nsid}: injected write error: counter ${this.errWriteCounter} + ${n} > lb_err_write ${s.errWriteThreshold}, bitmap 0x${bitmap.value().toString(16)}`);
-    this.errWriteCounter = 0;
+    // The original resets the counter and then adds this command's sectors, like every write's.
+    this.errWriteCounter = n;
     return E.FAIL_WRITE;
   }
 
-  /** Runs `op` over pieces of a plain transfer, each at most CHUNK_BYTES; `half` is where a second buffer of the same size starts. */
-  private eachPiece(slba: number, nlb: number, op: (buf: Uint8Array, done: number, n: number, half: number) => number): number {
-    void slba;
+  /** Blocks per piece of a plain transfer (at most CHUNK_BYTES), with `plain` grown to hold two pieces. */
+  private pieceOf(nlb: number): number {
     const ls = this.lbaSize;
     const k = Math.max(1, Math.min(nlb, Math.floor(CHUNK_BYTES / ls)));
     if (this.plain.length < 2 * k * ls) this.plain = new Uint8Array(2 * k * ls);
-    for (let done = 0; done < nlb; done += k) {
-      const st = op(this.plain, done, Math.min(k, nlb - done), k * ls);
-      if (st !== 0) return st;
-    }
-    return 0;
-  }
-}
-
-/** The 64-bit per-PPA status bitmap of CQE DW0-DW1, as two u32 halves. */
-export class Bitmap64 {
-  lo = 0;
-  hi = 0;
-
-  clear(): void {
-    this.lo = 0;
-    this.hi = 0;
+    return k;
   }
 
-  set(i: number): void {
-    if (i < 32) this.lo = (this.lo | (1 << i)) >>> 0;
-    else if (i < 64) this.hi = (this.hi | (1 << (i - 32))) >>> 0;
-  }
-
-  /** Bits [from, to). */
-  setRange(from: number, to: number): void {
-    for (let i = from; i < to; i++) this.set(i);
-  }
-
-  value(): bigint {
-    return (BigInt(this.hi) << 32n) | BigInt(this.lo);
-  }
 }
 
 const isBbtValue = (v: number): boolean => v === 0 || v === 1 || v === 2 || v === 4 || v === 8;
 export const isOcssd12BbtValue = isBbtValue;
-
-function writeStatus(s: MediaStatus): number {
-  switch (s) {
-    case MediaStatus.PROGRAM_FAIL:
-      return E.FAIL_WRITE;
-    case MediaStatus.OUT_OF_RANGE:
-      return E.OUT_OF_RANGE;
-    default:
-      // Not erased, bad block, offline: the original's Invalid Field (0x4002).
-      return E.INVALID_FIELD;
-  }
-}
-
-function readStatus(s: MediaStatus): number {
-  switch (s) {
-    case MediaStatus.UNWRITTEN:
-      return E.EMPTY_PAGE;
-    case MediaStatus.HIGH_ECC:
-      return E.WARN_HIGH_ECC;
-    case MediaStatus.OUT_OF_RANGE:
-      return E.OUT_OF_RANGE;
-    case MediaStatus.OFFLINE:
-      return E.INVALID_FIELD;
-    default:
-      return E.FAIL_ECC;
-  }
-}
-
-function eraseStatus(s: MediaStatus): number {
-  switch (s) {
-    case MediaStatus.OK:
-      return 0;
-    case MediaStatus.ERASE_FAIL:
-    case MediaStatus.WORN_OUT:
-      return E.WRITE_FAULT;
-    case MediaStatus.OUT_OF_RANGE:
-      return E.OUT_OF_RANGE;
-    default:
-      return E.BAD_BLOCK;
-  }
-}
 
 function need(ok: boolean, message: string): void {
   if (!ok) throw new RangeError(message);

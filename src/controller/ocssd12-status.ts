@@ -2,6 +2,7 @@
 // (specs.md 1.5; seed-emulator-behaviour.md 2.1). The 1.2-specific values come from
 // spec/ocssd; the rest are the NVMe statuses the original used, without its bogus ones (0xFFEA,
 // 0xFFEF, or no completion at all).
+import { MediaStatus as Media } from '../media/index.js';
 import { GenericStatus as G, MediaStatus as M, Ocssd12Status, SCT, status } from '../spec/index.js';
 
 const dnr = { dnr: true };
@@ -25,3 +26,47 @@ export const Ocssd12Errors = {
   /** The lbbtable file could not be rewritten (the marks are in the media all the same). */
   INTERNAL_ERROR: status(SCT.GENERIC, G.INTERNAL_ERROR),
 } as const;
+
+/** A program result as the write's status. */
+export function writeStatus(s: Media): number {
+  switch (s) {
+    case Media.PROGRAM_FAIL:
+      return Ocssd12Errors.FAIL_WRITE;
+    case Media.OUT_OF_RANGE:
+      return Ocssd12Errors.OUT_OF_RANGE;
+    default:
+      // Not erased, bad block, offline: the original's Invalid Field (0x4002).
+      return Ocssd12Errors.INVALID_FIELD;
+  }
+}
+
+/** A read result as the read's status. */
+export function readStatus(s: Media): number {
+  switch (s) {
+    case Media.UNWRITTEN:
+      return Ocssd12Errors.EMPTY_PAGE;
+    case Media.HIGH_ECC:
+      return Ocssd12Errors.WARN_HIGH_ECC;
+    case Media.OUT_OF_RANGE:
+      return Ocssd12Errors.OUT_OF_RANGE;
+    case Media.OFFLINE:
+      return Ocssd12Errors.INVALID_FIELD;
+    default:
+      return Ocssd12Errors.FAIL_ECC;
+  }
+}
+
+/** An erase result as the erase's status. */
+export function eraseStatus(s: Media): number {
+  switch (s) {
+    case Media.OK:
+      return 0;
+    case Media.ERASE_FAIL:
+    case Media.WORN_OUT:
+      return Ocssd12Errors.WRITE_FAULT;
+    case Media.OUT_OF_RANGE:
+      return Ocssd12Errors.OUT_OF_RANGE;
+    default:
+      return Ocssd12Errors.BAD_BLOCK;
+  }
+}

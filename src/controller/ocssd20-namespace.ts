@@ -371,7 +371,7 @@ export class Ocssd20Namespace implements Namespace {
   }
 
   wearIndexOf(c: number): number {
-    return wearIndex(this.media.chunk(c).eraseCount, this.media.endurance);
+    return wearIndex(this.media.eraseCount(c), this.media.endurance);
   }
 
   // ---- state bookkeeping used by the I/O paths ----

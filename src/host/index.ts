@@ -9,8 +9,8 @@ export { decodeIdentifyController, decodeIdentifyNamespace, decodeNsidList, type
 export * as nvmeCommands from './commands.js';
 export { NSID_ALL, type LogPageRequest, type SetFeatureOptions, type RwFlags } from './commands.js';
 export { type BlockVolume, VolumeRangeError, checkVolumeRange } from './block-volume.js';
+export { Ocssd12Device, decodeOcssd12Identity, ocssd12StatusName, type Ocssd12Identity, type Ocssd12Bbt, type VectorResult, type VectorOptions } from './ocssd12.js';
+export { Ocssd20Host, Ocssd20Addressing, decodeOcssd20Geometry, decodeChunkDescriptor, encodeLbaList, ocssd20StatusName, type Ocssd20Geometry, type ChunkDescriptor, type ChunkNotificationEntry, type Ocssd20VectorResult } from './ocssd20.js';
 export { TcpInitiator, type TcpInitiatorOptions } from './tcp-initiator.js';
 export { TcpQueue, TcpTransportError, type TcpQueueOptions } from './tcp-queue.js';
-export { Ocssd20Host, Ocssd20Addressing, decodeGeometry, decodeChunkDescriptor, listBytes, type Ocssd20Geometry, type ChunkDescriptor, type ChunkNotificationEntry, type VectorResult as Ocssd20VectorResult } from './ocssd20.js';
-export { Ocssd12Device, decodeOcssd12Identity, type Ocssd12Identity, type Ocssd12Bbt, type VectorResult as Ocssd12VectorResult, type VectorOptions } from './ocssd12.js';
 export { discover, type DiscoverOptions, type DiscoveryEntry, type DiscoveryResult } from './tcp-discovery.js';

@@ -10,6 +10,7 @@ import {
   OCSSD12_GROUP_OFFSET,
   OCSSD12_IDENTITY,
   OCSSD12_IDENTITY_SIZE,
+  OCSSD12_STATUS_NAMES,
   Ocssd12AdminOpcode,
   Ocssd12Opcode,
   Ocssd12PlaneAccess,
@@ -20,6 +21,7 @@ import {
   decodePpa,
   encodePpa,
   ppafFromIdentity,
+  statusName,
 } from '../spec/index.js';
 import { NvmeStatusError } from './errors.js';
 import type { CommandBuffers, SqeFields } from './initiator.js';
@@ -99,6 +101,9 @@ export function decodeOcssd12Identity(buf: Uint8Array): Ocssd12Identity {
     totalBytes: totalSectors * csecs,
   };
 }
+
+/** The 1.2 name of a vector command's status (Empty Page, Write Failure ...), else the NVMe one. */
+export const ocssd12StatusName = (status: number): string => OCSSD12_STATUS_NAMES[status] ?? statusName(status);
 
 /** A vector command's outcome: the status (0, 0x42FF empty page, 0x40FF write failed ...) and which PPAs failed. */
 export interface VectorResult {

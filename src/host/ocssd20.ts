@@ -18,7 +18,9 @@ import {
   Ocssd20LogPage,
   Ocssd20Opcode,
   Ocssd20VendorOpcode,
+  OCSSD20_MEDIA_STATUS_NAMES,
   decode,
+  statusName,
   lbafFromGeometry,
   type LbaAddress,
   type LbaFormat,
@@ -54,7 +56,7 @@ export interface Ocssd20Geometry {
   readonly tcrsm: number;
 }
 
-export function decodeGeometry(bytes: Uint8Array): Ocssd20Geometry {
+export function decodeOcssd20Geometry(bytes: Uint8Array): Ocssd20Geometry {
   const g = decode(OCSSD20_GEOMETRY, bytes);
   const n = (k: keyof typeof g): number => Number(g[k]);
   return {
@@ -167,7 +169,7 @@ export interface ChunkNotificationEntry {
   readonly nlb0: number;
 }
 
-export interface VectorResult {
+export interface Ocssd20VectorResult {
   /** 15-bit status (0 = success). */
   readonly status: number;
   /** Bit i set: LBA i of the list failed (CQE DW0-DW1). */
@@ -190,19 +192,24 @@ export class Ocssd20Host {
     readonly geometry: Ocssd20Geometry,
     readonly lbaSize: number,
     readonly ms: number,
+    inline: boolean | undefined,
   ) {
     this.addressing = new Ocssd20Addressing(geometry);
-    this.fabric = host.initiator.hostMemoryLists !== true;
+    this.fabric = inline ?? host.initiator.hostMemoryLists !== true;
   }
 
-  /** Reads the namespace's Identify Namespace and Geometry; refuses a namespace that is not OCSSD 2.0. */
-  static async open(host: NvmeHost, nsid: number): Promise<Ocssd20Host> {
+  /**
+   * Reads the namespace's Identify Namespace and Geometry; refuses a namespace that is not OCSSD
+   * 2.0. `inline` forces the inline layout on (or off); by default it is used when the initiator
+   * cannot place lists in host memory.
+   */
+  static async open(host: NvmeHost, nsid: number, o: { inline?: boolean } = {}): Promise<Ocssd20Host> {
     const id = await host.identifyNamespace(nsid);
     const r = await host.passthrough('admin', { opc: Ocssd20AdminOpcode.GEOMETRY, nsid }, { dataInLength: OCSSD20_GEOMETRY_SIZE });
     if (r.status !== 0) throw new NvmeStatusError(`Geometry nsid ${nsid}`, r.status);
-    const geometry = decodeGeometry(r.data!);
+    const geometry = decodeOcssd20Geometry(r.data!);
     if (geometry.mjr !== 2) throw new RangeError(`nsid ${nsid}: geometry major version ${geometry.mjr}, not an OCSSD 2.0 namespace`);
-    return new Ocssd20Host(host, nsid, geometry, id.lbaSize, id.metadataSize);
+    return new Ocssd20Host(host, nsid, geometry, id.lbaSize, id.metadataSize, o.inline);
   }
 
   pack(a: LbaAddress): number {
@@ -248,26 +255,29 @@ export class Ocssd20Host {
 
   // ---- vector commands ----
 
-  async vectorReset(lbas: readonly number[], o: { descriptors?: boolean } = {}): Promise<VectorResult> {
+  async vectorReset(lbas: readonly number[], o: { descriptors?: boolean } = {}): Promise<Ocssd20VectorResult> {
     const n = this.count(lbas);
     const b: { -readonly [K in keyof CommandBuffers]: CommandBuffers[K] } = {};
     const f = this.fields(Ocssd20Opcode.VECTOR_RESET, n);
     if (n === 1) setLba(f, 10, lbas[0]!);
     else if (this.fabric) {
+      // Reset moves no data (opcode bits 1:0 = 00): the list is staged first, as for reads.
+      const tag = await this.stage(lbas);
+      if (typeof tag !== 'number') return tag;
       f.cdw13 = ILAY;
-      b.dataOut = listBytes(lbas);
-    } else b.lists = [{ dword: 10, bytes: listBytes(lbas) }];
+      f.cdw10 = tag;
+    } else b.lists = [{ dword: 10, bytes: encodeLbaList(lbas) }];
     const wantDesc = o.descriptors === true && !(this.fabric && n > 1);
     if (wantDesc) b.metaInLength = n * OCSSD20_CHUNK_DESCRIPTOR_SIZE;
     const r = await this.host.passthrough('io', f, b);
-    const res: { -readonly [K in keyof VectorResult]: VectorResult[K] } = result(r);
+    const res: { -readonly [K in keyof Ocssd20VectorResult]: Ocssd20VectorResult[K] } = result(r);
     if (wantDesc && r.meta !== undefined) res.descriptors = Array.from({ length: n }, (_, i) => decodeChunkDescriptor(r.meta!, i * OCSSD20_CHUNK_DESCRIPTOR_SIZE));
     else if (o.descriptors === true) res.descriptors = await Promise.all(lbas.map((l) => this.chunk(this.unpack(l))));
     return res;
   }
 
   /** Writes n sectors (data: n * lbaSize bytes) and their OOB (n * ms bytes; zeros when absent). */
-  async vectorWrite(lbas: readonly number[], data: Uint8Array, oob?: Uint8Array): Promise<VectorResult> {
+  async vectorWrite(lbas: readonly number[], data: Uint8Array, oob?: Uint8Array): Promise<Ocssd20VectorResult> {
     const n = this.count(lbas);
     const ss = this.lbaSize;
     const ms = this.ms;
@@ -278,17 +288,17 @@ export class Ocssd20Host {
     if (this.fabric && (n > 1 || meta !== undefined)) {
       f.cdw13 = ILAY;
       if (n === 1) setLba(f, 10, lbas[0]!);
-      return result(await this.host.passthrough('io', f, { dataOut: concat(n > 1 ? listBytes(lbas) : undefined, data, meta) }));
+      return result(await this.host.passthrough('io', f, { dataOut: concat(n > 1 ? encodeLbaList(lbas) : undefined, data, meta) }));
     }
     const b: { -readonly [K in keyof CommandBuffers]: CommandBuffers[K] } = { dataOut: data };
     if (meta !== undefined) b.metaOut = meta;
     if (n === 1) setLba(f, 10, lbas[0]!);
-    else b.lists = [{ dword: 10, bytes: listBytes(lbas) }];
+    else b.lists = [{ dword: 10, bytes: encodeLbaList(lbas) }];
     return result(await this.host.passthrough('io', f, b));
   }
 
   /** Reads n sectors; `oob` adds their OOB to the result. */
-  async vectorRead(lbas: readonly number[]): Promise<VectorResult> {
+  async vectorRead(lbas: readonly number[]): Promise<Ocssd20VectorResult> {
     const n = this.count(lbas);
     const ss = this.lbaSize;
     const ms = this.ms;
@@ -297,9 +307,8 @@ export class Ocssd20Host {
       f.cdw13 = ILAY;
       if (n === 1) setLba(f, 10, lbas[0]!);
       else {
-        const tag = (this.tag = (this.tag + 1) >>> 0);
-        const staged = await this.host.passthrough('io', { opc: Ocssd20VendorOpcode.STAGE_LBA_LIST, nsid: this.nsid, cdw10: tag, cdw12: n - 1 }, { dataOut: listBytes(lbas) });
-        if (staged.status !== 0) return { status: staged.status, bitmap: (1n << BigInt(n)) - 1n };
+        const tag = await this.stage(lbas);
+        if (typeof tag !== 'number') return tag;
         f.cdw10 = tag;
       }
       const r = await this.host.passthrough('io', f, { dataInLength: n * (ss + ms) });
@@ -309,13 +318,13 @@ export class Ocssd20Host {
     const b: { -readonly [K in keyof CommandBuffers]: CommandBuffers[K] } = { dataInLength: n * ss };
     if (ms > 0) b.metaInLength = n * ms;
     if (n === 1) setLba(f, 10, lbas[0]!);
-    else b.lists = [{ dword: 10, bytes: listBytes(lbas) }];
+    else b.lists = [{ dword: 10, bytes: encodeLbaList(lbas) }];
     const r = await this.host.passthrough('io', f, b);
     return { ...result(r), data: r.data!, ...(r.meta !== undefined ? { oob: r.meta } : {}) };
   }
 
   /** Copies src[i] to dst[i] inside the device (MCCAP bit 0). */
-  async vectorCopy(src: readonly number[], dst: readonly number[]): Promise<VectorResult> {
+  async vectorCopy(src: readonly number[], dst: readonly number[]): Promise<Ocssd20VectorResult> {
     const n = this.count(src);
     if (dst.length !== n) throw new RangeError(`vector copy: ${n} source LBAs but ${dst.length} destination LBAs`);
     const f = this.fields(Ocssd20Opcode.VECTOR_COPY, n);
@@ -326,15 +335,22 @@ export class Ocssd20Host {
     }
     if (this.fabric) {
       f.cdw13 = ILAY;
-      return result(await this.host.passthrough('io', f, { dataOut: concat(listBytes(src), listBytes(dst)) }));
+      return result(await this.host.passthrough('io', f, { dataOut: concat(encodeLbaList(src), encodeLbaList(dst)) }));
     }
-    return result(await this.host.passthrough('io', f, { lists: [{ dword: 10, bytes: listBytes(src) }, { dword: 14, bytes: listBytes(dst) }] }));
+    return result(await this.host.passthrough('io', f, { lists: [{ dword: 10, bytes: encodeLbaList(src) }, { dword: 14, bytes: encodeLbaList(dst) }] }));
   }
 
-  /** Throws NvmeStatusError unless the result succeeded. */
-  static check(r: VectorResult, what: string): VectorResult {
-    if (r.status !== 0) throw new NvmeStatusError(`${what} (bitmap 0x${r.bitmap.toString(16)})`, r.status);
+  /** Throws NvmeStatusError (naming the OCSSD 2.0 status) unless the result succeeded. */
+  static check(r: Ocssd20VectorResult, what: string): Ocssd20VectorResult {
+    if (r.status !== 0) throw new NvmeStatusError(`${what} (${ocssd20StatusName(r.status)}, bitmap 0x${r.bitmap.toString(16)})`, r.status);
     return r;
+  }
+
+  /** Stages a list for an inline-layout read or reset (0x95): its tag, or the failed result. */
+  private async stage(lbas: readonly number[]): Promise<number | Ocssd20VectorResult> {
+    const tag = (this.tag = (this.tag + 1) >>> 0);
+    const r = await this.host.passthrough('io', { opc: Ocssd20VendorOpcode.STAGE_LBA_LIST, nsid: this.nsid, cdw10: tag, cdw12: lbas.length - 1 }, { dataOut: encodeLbaList(lbas) });
+    return r.status === 0 ? tag : { status: r.status, bitmap: (1n << BigInt(lbas.length)) - 1n };
   }
 
   private count(lbas: readonly number[]): number {
@@ -348,6 +364,9 @@ export class Ocssd20Host {
   }
 }
 
+/** A status with the OCSSD 2.0 media codes named (Offline Chunk, Out of Order Write, ...). */
+export const ocssd20StatusName = (status: number): string => statusName(status, { media: OCSSD20_MEDIA_STATUS_NAMES });
+
 function setLba(f: { cdw10?: number; cdw11?: number; cdw14?: number; cdw15?: number }, dword: 10 | 14, lba: number): void {
   const lo = lba >>> 0;
   const hi = Math.floor(lba / TWO32) >>> 0;
@@ -360,7 +379,7 @@ function setLba(f: { cdw10?: number; cdw11?: number; cdw14?: number; cdw15?: num
   }
 }
 
-export function listBytes(lbas: readonly number[]): Uint8Array {
+export function encodeLbaList(lbas: readonly number[]): Uint8Array {
   const b = new Uint8Array(8 * lbas.length);
   const dv = new DataView(b.buffer);
   lbas.forEach((l, i) => {
@@ -382,6 +401,6 @@ function concat(...parts: (Uint8Array | undefined)[]): Uint8Array {
   return out;
 }
 
-function result(r: CommandResult): VectorResult {
+function result(r: CommandResult): Ocssd20VectorResult {
   return { status: r.status, bitmap: BigInt(r.dw0 >>> 0) | (BigInt(r.dw1 >>> 0) << 32n) };
 }

@@ -54,7 +54,7 @@ export class ChunkTable {
    */
   load(): { torn: number } {
     const batch = 8192; // chunks per read: 512 KiB
-    const buf = new Uint8Array(batch * SLOTS_PER_CHUNK * SLOT_SIZE);
+    const buf = new Uint8Array(Math.min(batch, this.count) * SLOTS_PER_CHUNK * SLOT_SIZE);
     const dv = new DataView(buf.buffer);
     let torn = 0;
     for (let first = 0; first < this.count; first += batch) {

@@ -153,6 +153,11 @@ export class NandMedia {
     return this.table.state[c]! as ChunkState;
   }
 
+  /** P/E cycles chunk c has used (no allocation; for hot paths). */
+  eraseCount(c: number): number {
+    return this.table.eraseCount[c]!;
+  }
+
   /** Type of chunk c (no allocation; for hot paths). */
   chunkType(c: number): ChunkType {
     return this.table.type[c]! as ChunkType;

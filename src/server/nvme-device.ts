@@ -10,6 +10,7 @@ import { type OptionSpec, type OptionValues, formatSize, optionError, parseDevic
 import { Lver, lverOf } from './lightnvm-options.js';
 import { createOcssd12Device } from './ocssd12-device.js';
 import { type Ocssd12DeviceConfig, parseOcssd12Device } from './ocssd12-options.js';
+import { type Ocssd20DeviceConfig, createOcssd20Device, parseOcssd20Device } from './ocssd20-device.js';
 
 /** Room each namespace needs beyond its blocks (header and block state), so tiny splits are refused early. */
 const MIN_NAMESPACE_BYTES = 64 * 1024;
@@ -52,7 +53,7 @@ export interface ConventionalDeviceConfig {
 }
 
 /** Any device `-device nvme,...` describes, told apart by `lver` (LightNVM version). */
-export type NvmeDeviceConfig = ConventionalDeviceConfig | Ocssd12DeviceConfig;
+export type NvmeDeviceConfig = ConventionalDeviceConfig | Ocssd12DeviceConfig | Ocssd20DeviceConfig;
 
 /**
  * Parses `nvme,drive=...,serial=...` (the model word is optional) into a checked configuration:
@@ -61,7 +62,7 @@ export type NvmeDeviceConfig = ConventionalDeviceConfig | Ocssd12DeviceConfig;
 export function parseNvmeDevice(line: string): NvmeDeviceConfig {
   const lver = lverOf(line);
   if (lver === Lver.OCSSD12) return parseOcssd12Device(line);
-  if (lver !== Lver.CONVENTIONAL) optionError('lver', lver, 'allowed 0 (conventional NVMe) or 1 (OCSSD 1.2) in this build');
+  if (lver === Lver.OCSSD20) return parseOcssd20Device(line);
   const v = parseDeviceLine(withoutLver(line), NVME_DEVICE_OPTIONS);
   if (v['model'] !== undefined && v['model'] !== 'nvme') optionError('model', v['model'], "allowed 'nvme' (a conventional NVMe controller)");
   return nvmeDeviceConfig(v);
@@ -118,6 +119,7 @@ export const NVME_DEVICE_MODULE = new URL(import.meta.url);
 /** Builds the device over the transport's host memory (a DeviceFactory). */
 export function createNvmeDevice(config: NvmeDeviceConfig, env: DeviceEnvironment): InProcessDevice {
   if (config.lver === Lver.OCSSD12) return createOcssd12Device(config, env);
+  if (config.lver === Lver.OCSSD20) return createOcssd20Device(config, env);
   const store: ByteStore = config.drive === undefined ? new MemoryStore(config.size) : FileStore.openOrCreate(config.drive, config.size);
   const ctrl = new Controller({
     admin: [ADMIN_COMMANDS],

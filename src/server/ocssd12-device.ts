@@ -3,61 +3,13 @@
 // NandMedia per namespace over its share of the image (with its own crash-safe state file: the
 // lmetadata mapping), its own bad block table (the lbbtable file), and the controller with the
 // 1.2 admin and I/O command sets. createOcssd12Device is the in-process DeviceFactory.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ChunkType, FileStore, type GeometryParams, type NandMedia, openMedia } from '../media/index.js';
+import { ChunkType, FileStore, type NandMedia, WallClock, openMedia } from '../media/index.js';
 import { Controller, OCSSD12_ADMIN_COMMANDS, OCSSD12_IO, Ocssd12Namespace, QueueEngine, createAdminCommands, type Ocssd12BbtStore } from '../controller/index.js';
 import type { DeviceEnvironment, InProcessDevice } from '../transport/index.js';
-import { formatSize, optionError } from './device-options.js';
-import { OCSSD12_DEFAULT_IMAGE_SIZE, type Ocssd12DeviceConfig } from './ocssd12-options.js';
-
-/** Bytes the original reserves per LBA beside its data: a u64 L2P entry, even in host mode. */
-const L2P_ENTRY_BYTES = 8;
-
-export interface Ocssd12NamespaceLayout {
-  readonly nsid: number;
-  /** Byte offset of the namespace in the image and its share (ns_size). */
-  readonly offset: number;
-  readonly bytes: number;
-  /** NSZE: ns_blks = floor(ns_size / (lba + meta + 8)). */
-  readonly nsze: number;
-  readonly geometry: GeometryParams;
-}
-
-/**
- * The original's arithmetic for one namespace of `nsBytes`: ns_blks = floor(ns_size / (lba + 8))
- * (meta is 0), num_blk = floor(floor(ns_blks / (S x G)) / (channels x luns x P)) unless lnum_blk
- * gives it. Channels are real here, so they divide the blocks too (the original let them alias).
- */
-export function ocssd12Layout(c: Ocssd12DeviceConfig, nsid: number, offset: number, nsBytes: number): Ocssd12NamespaceLayout {
-  const channels = c.channels[nsid - 1]!;
-  const nsze = Math.floor(nsBytes / (c.sectorSize + L2P_ENTRY_BYTES));
-  const perBlock = c.sectorsPerPage * c.pagesPerBlock;
-  const units = channels * c.lunsPerChannel * c.planes;
-  const shape = `${channels} ch x ${c.lunsPerChannel} LUN x ${c.planes} pln x ${c.pagesPerBlock} pg x ${c.sectorsPerPage} sec of ${c.sectorSize} B`;
-  let blocks = c.blocksPerPlane;
-  if (blocks === 0) {
-    blocks = Math.min(0xffff, Math.floor(Math.floor(nsze / perBlock) / units));
-    if (blocks === 0) {
-      optionError(c.drive === undefined ? 'size' : 'drive', c.drive ?? formatSize(c.size ?? OCSSD12_DEFAULT_IMAGE_SIZE), `namespace ${nsid} gets ${formatSize(nsBytes)} (${nsze} blocks), not one block per plane for ${shape} (needs ${formatSize(perBlock * units * (c.sectorSize + L2P_ENTRY_BYTES))})`);
-    }
-  } else if (blocks * perBlock * units > nsze) {
-    optionError('lnum_blk', blocks, `namespace ${nsid} holds ${nsze} blocks of ${c.sectorSize} B, ${shape} x ${blocks} needs ${blocks * perBlock * units}; allowed 1..${Math.floor(nsze / perBlock / units)}`);
-  }
-  return {
-    nsid,
-    offset,
-    bytes: nsBytes,
-    nsze,
-    geometry: { groups: channels, pusPerGroup: c.lunsPerChannel, planes: c.planes, blocksPerPlane: blocks, pagesPerBlock: c.pagesPerBlock, sectorsPerPage: c.sectorsPerPage, sectorSize: c.sectorSize, oobSize: c.oobSize },
-  };
-}
-
-/** Every namespace's layout for an image of `imageBytes` (ns_size = image / namespaces). */
-export function ocssd12Layouts(c: Ocssd12DeviceConfig, imageBytes: number): Ocssd12NamespaceLayout[] {
-  const each = Math.floor(imageBytes / c.namespaces);
-  return Array.from({ length: c.namespaces }, (_, i) => ocssd12Layout(c, i + 1, i * each, each));
-}
+import { ocssd12ImageSize, ocssd12Layouts } from './ocssd12-geometry.js';
+import type { Ocssd12DeviceConfig } from './ocssd12-options.js';
 
 /** A per-namespace file name: the name itself for one namespace, `<name>.ns<n>` for several. */
 export const perNamespacePath = (path: string, nsid: number, namespaces: number): string => (namespaces === 1 ? path : `${path}.ns${nsid}`);
@@ -99,18 +51,15 @@ export interface Ocssd12BuildOptions {
   readonly log?: (line: string) => void;
 }
 
-/** The image size the device uses: an existing drive's size (grown to `size` when that is larger), else `size` or 1 GiB. */
-export function ocssd12ImageSize(c: Ocssd12DeviceConfig): number {
-  if (c.drive !== undefined && existsSync(c.drive)) return Math.max(statSync(c.drive).size, c.size ?? 0);
-  return c.size ?? OCSSD12_DEFAULT_IMAGE_SIZE;
-}
-
 /** Builds the controller with its namespaces (no transport): for the server and for tests. */
 export function createOcssd12Controller(c: Ocssd12DeviceConfig, o: Ocssd12BuildOptions = {}): Controller {
   const imageBytes = ocssd12ImageSize(c);
   if (c.drive !== undefined) FileStore.openOrCreate(c.drive, imageBytes).close();
   const layouts = ocssd12Layouts(c, imageBytes);
+  // One clock for the controller and every namespace's media, so media completion times are command completion times.
+  const clock = new WallClock();
   const ctrl = new Controller({
+    clock,
     admin: [createAdminCommands(), OCSSD12_ADMIN_COMMANDS],
     io: OCSSD12_IO,
     config: { serial: c.serial, mdts: c.mdts, maxIoQueues: c.queues - 1, mqes: c.entries, vwc: c.vwc, sgl: c.sgl, aerl: c.aerl, acl: c.acl, elpe: c.elpe, vid: c.vid, ssvid: c.vid, model: 'ocssd OCSSD 1.2 controller' },
@@ -120,10 +69,13 @@ export function createOcssd12Controller(c: Ocssd12DeviceConfig, o: Ocssd12BuildO
     for (const l of layouts) {
       let media: NandMedia;
       if (c.drive === undefined) {
-        media = openMedia({ kind: 'memory' }, { geometry: l.geometry, chunkType: ChunkType.RANDOM, endurance: 0 });
+        media = openMedia({ kind: 'memory' }, { geometry: l.geometry, chunkType: ChunkType.RANDOM, endurance: 0, clock });
       } else {
         const statePath = c.metadataPath !== undefined ? perNamespacePath(c.metadataPath, l.nsid, c.namespaces) : c.namespaces === 1 ? `${c.drive}.ocssd` : `${c.drive}.ns${l.nsid}.ocssd`;
-        media = openMedia({ kind: 'file', path: c.drive, statePath, dataOffset: l.offset }, { geometry: l.geometry, chunkType: ChunkType.RANDOM, endurance: 0 });
+        // A new image: random-write chunks (erase before write, any page order, as the original)
+        // that never wear out (the original had no wear). An existing one keeps what it recorded.
+        const fresh = !existsSync(statePath);
+        media = openMedia({ kind: 'file', path: c.drive, statePath, dataOffset: l.offset }, { geometry: l.geometry, clock, ...(fresh ? { chunkType: ChunkType.RANDOM, endurance: 0 } : {}) });
       }
       try {
         ctrl.attachNamespace(

@@ -7,9 +7,9 @@
 import { resolve } from 'node:path';
 import { type OptionSpec, type OptionValues, optionError, optionListError, parseDeviceLine } from './device-options.js';
 import { LIGHTNVM_COMMON_OPTIONS } from './lightnvm-options.js';
+import { ocssd12ImageSize, ocssd12Layouts } from './ocssd12-geometry.js';
 
-/** Image size of a new (or in-memory) drive when `size` is not given: the tutorial's 1 GiB. */
-export const OCSSD12_DEFAULT_IMAGE_SIZE = 2 ** 30;
+export { OCSSD12_DEFAULT_IMAGE_SIZE } from './ocssd12-geometry.js';
 
 export const OCSSD12_DEVICE_OPTIONS: readonly OptionSpec[] = [
   // ---- the NVMe controller (1.1) ----
@@ -126,7 +126,7 @@ export function ocssd12DeviceConfig(v: OptionValues): Ocssd12DeviceConfig {
   const metadata = v['lmetadata'] as string | undefined;
   if (metadata !== undefined && drive === undefined) optionError('lmetadata', metadata, 'needs drive= (an in-memory image keeps its state in memory)');
   const bbtable = v['lbbtable'] as string | undefined;
-  return {
+  const config: Ocssd12DeviceConfig = {
     lver: 1,
     drive: drive === undefined ? undefined : resolve(drive),
     size: v['size'] as number | undefined,
@@ -162,4 +162,8 @@ export function ocssd12DeviceConfig(v: OptionValues): Ocssd12DeviceConfig {
     metadataPath: metadata === undefined ? undefined : resolve(metadata),
     bbtablePath: bbtable === undefined ? undefined : resolve(bbtable),
   };
+  // The geometry follows from the image: check now that every namespace gets one, so a bad
+  // combination is an option error before any file is created.
+  ocssd12Layouts(config, ocssd12ImageSize(config));
+  return config;
 }

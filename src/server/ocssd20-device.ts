@@ -3,8 +3,8 @@
 // controller and queue engine for an in-process transport. The configuration is plain data, so
 // worker mode can import the factory by URL (OCSSD20_DEVICE_MODULE).
 import { resolve } from 'node:path';
-import { FaultKind, Geometry, openMedia } from '../media/index.js';
-import { Controller, NVM_IO, Ocssd20Namespace, QueueEngine, ocssd20AdminCommands, ocssd20IoTable } from '../controller/index.js';
+import { type Clock, FaultKind, Geometry, WallClock, openMedia } from '../media/index.js';
+import { Controller, Ocssd20Namespace, QueueEngine, ocssd20AdminCommands, ocssd20IoTable } from '../controller/index.js';
 import type { DeviceEnvironment, InProcessDevice } from '../transport/index.js';
 import { type OptionValues, formatSize, optionError, parseDeviceLine } from './device-options.js';
 import {
@@ -21,7 +21,10 @@ import {
 export const MAX_MEMORY_IMAGE = 2 ** 30;
 
 export interface Ocssd20DeviceConfig {
+  readonly lver: 2;
   readonly drive: string | undefined;
+  /** The media state file (lmetadata); default <drive>.ocssd. */
+  readonly statePath: string | undefined;
   readonly serial: string;
   readonly numGrp: number;
   readonly numPu: number;
@@ -84,8 +87,12 @@ export function ocssd20DeviceConfig(v: OptionValues): Ocssd20DeviceConfig {
     return path === undefined ? [] : parse(readOptionFile(name, path), lim, path);
   };
   const early = v['early_reset'] as boolean;
+  const lmetadata = v['lmetadata'] as string | undefined;
+  if (lmetadata !== undefined && drive === undefined) optionError('lmetadata', lmetadata, 'needs drive=<file> (a memory image keeps its state in memory)');
   return {
+    lver: 2,
     drive: drive === undefined ? undefined : resolve(drive),
+    statePath: lmetadata === undefined ? undefined : resolve(lmetadata),
     serial: v['serial'] as string,
     numGrp,
     numPu,
@@ -130,10 +137,13 @@ export interface Ocssd20Device extends InProcessDevice {
   readonly namespace: Ocssd20Namespace;
 }
 
-/** Opens the media and builds the namespace with the text files applied. */
-export function openOcssd20Namespace(config: Ocssd20DeviceConfig, nsid = 1): Ocssd20Namespace {
+/**
+ * Opens the media and builds the namespace with the text files applied. `clock` must be the
+ * controller's: media completion times are read on it.
+ */
+export function openOcssd20Namespace(config: Ocssd20DeviceConfig, clock: Clock, nsid = 1): Ocssd20Namespace {
   const geometry = geometryOf(config);
-  const media = openMedia(config.drive === undefined ? { kind: 'memory' } : { kind: 'file', path: config.drive }, { geometry: geometry.params(), endurance: config.peCycles });
+  const media = openMedia(config.drive === undefined ? { kind: 'memory' } : { kind: 'file', path: config.drive, ...(config.statePath !== undefined ? { statePath: config.statePath } : {}) }, { geometry: geometry.params(), endurance: config.peCycles, clock });
   try {
     const ns = new Ocssd20Namespace({
       nsid,
@@ -169,10 +179,12 @@ function armFile(ns: Ocssd20Namespace, kind: FaultKind, f: FailLine, seed: numbe
 
 /** Builds the device over the transport's host memory (a DeviceFactory). */
 export function createOcssd20Device(config: Ocssd20DeviceConfig, env: DeviceEnvironment): Ocssd20Device {
-  const namespace = openOcssd20Namespace(config);
+  const clock = new WallClock();
+  const namespace = openOcssd20Namespace(config, clock);
   const ctrl = new Controller({
+    clock,
     admin: ocssd20AdminCommands(),
-    io: NVM_IO,
+    io: namespace.io,
     config: { serial: config.serial, model: 'ocssd OCSSD 2.0 controller', firmware: '2.0', mdts: config.mdts, maxIoQueues: config.queues - 1, mqes: config.entries, vwc: config.vwc, sgl: config.sgl },
   });
   ctrl.attachNamespace(namespace);

@@ -4,10 +4,15 @@
 // and the parsers of the original's three text files (3.7): lchunkstate, lresetfail, lwritefail.
 import { readFileSync } from 'node:fs';
 import { DeviceOptionError, type OptionSpec } from './device-options.js';
+import { LIGHTNVM_COMMON_OPTIONS, LVER_OPTION, Lver } from './lightnvm-options.js';
+
+/** The shared LightNVM options that mean the same on a 2.0 device (the others are 1.2's). */
+const SHARED = LIGHTNVM_COMMON_OPTIONS.filter((o) => o.name === 'lmetadata');
 
 export const OCSSD20_DEVICE_OPTIONS: readonly OptionSpec[] = [
   { name: 'drive', kind: 'string', min: 1, help: 'image file (sparse, created when missing; its state file is <drive>.ocssd); without it the image lives in memory' },
-  { name: 'lver', kind: 'uint', default: 2, min: 2, max: 2, help: 'LightNVM version: 2 = OCSSD 2.0 (lver=1 is the 1.2 device)' },
+  { ...LVER_OPTION, default: Lver.OCSSD20, min: Lver.OCSSD20, max: Lver.OCSSD20 },
+  ...SHARED,
   { name: 'serial', kind: 'string', default: 'OCSSD0001', min: 1, max: 20, help: 'Identify Controller serial number' },
   { name: 'num_grp', kind: 'uint', default: 2, min: 1, max: 0xffff, help: 'groups (NUM_GRP)' },
   { name: 'num_pu', kind: 'uint', default: 4, min: 1, max: 0xffff, help: 'parallel units per group (NUM_PU)' },

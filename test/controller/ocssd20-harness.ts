@@ -39,6 +39,36 @@ export interface DeviceOptions {
   readonly endurance?: number;
   readonly dlfeat?: number;
   readonly media?: NandMedia;
+  /** close() leaves the media open (it is cached or the caller's). */
+  readonly keepMedia?: boolean;
+}
+
+const ADMIN = ocssd20AdminCommands();
+
+/**
+ * A memory media of the given shape, reused when `reuse` names a cache key: its chunks are
+ * reformatted (FREE, sequential, WP 0, no wear, no faults), which is much cheaper than a new
+ * image for property tests that build thousands of devices.
+ */
+const cache = new Map<string, NandMedia>();
+export function freshMedia(shape: { numGrp: number; numPu: number; numChk: number; clba: number; sectorSize: number; ms: number; endurance: number }): NandMedia {
+  const key = JSON.stringify(shape);
+  let media = cache.get(key);
+  if (media === undefined) {
+    media = openMedia(
+      { kind: 'memory' },
+      {
+        geometry: Geometry.fromV20({ numGroups: shape.numGrp, numPu: shape.numPu, numChunk: shape.numChk, clba: shape.clba, sectorSize: shape.sectorSize, oobSize: shape.ms }).params(),
+        endurance: shape.endurance,
+        clock: new VirtualClock(),
+      },
+    );
+    cache.set(key, media);
+    return media;
+  }
+  media.faults.clear();
+  for (let c = 0; c < media.geometry.totalChunks; c++) media.overrideChunk(c, { state: 0, type: 0, wp: 0, eraseCount: 0, mark: 0, flags: 0 });
+  return media;
 }
 
 export interface Fields {
@@ -99,8 +129,9 @@ export class Harness {
       maxocpu: o.maxocpu ?? 0,
       dlfeat: o.dlfeat ?? 1,
       io: ocssd20IoTable(mccap),
+      ownsMedia: o.keepMedia !== true,
     });
-    this.ctrl = new Controller({ admin: ocssd20AdminCommands(), io: NVM_IO, log: (m) => { throw new Error(m); } });
+    this.ctrl = new Controller({ admin: ADMIN, io: NVM_IO, log: (m) => { throw new Error(m); } });
     this.ctrl.attachNamespace(this.ns);
     this.ctrl.onDeferredComplete = (_sqid, _cid, _st, dw0) => this.events.push(dw0);
   }

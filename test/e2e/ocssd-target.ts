@@ -11,7 +11,7 @@ import {
   type Controller,
   type Namespace,
 } from '../../src/controller/index.js';
-import { MemoryStore } from '../../src/media/index.js';
+import { MemoryStore, WallClock } from '../../src/media/index.js';
 import { NamespaceSubsystem, TcpTarget } from '../../src/transport/index.js';
 import { openOcssd20Namespace, parseNvmeDevice, parseOcssd20Device } from '../../src/server/index.js';
 import { createOcssd12Controller } from '../../src/server/ocssd12-device.js';
@@ -87,14 +87,16 @@ function conventional(): BuiltSubsystem {
 }
 
 function ocssd20(): BuiltSubsystem {
-  const ns = openOcssd20Namespace(parseOcssd20Device(OCSSD20_LINE));
+  // One clock for the media and every association's controller: completion times compare across them.
+  const clock = new WallClock();
+  const ns = openOcssd20Namespace(parseOcssd20Device(OCSSD20_LINE), clock);
   const c = ns.chunkIndex(OCSSD20_TEST_CHUNK);
   const nqn = NQN_PREFIX + 'oc20';
   const view = ocssdView('ocssd20', ns.nsid, identityOf(ns));
   if (view.address !== BigInt(ns.lbaOf(c, 0))) throw new Error(`e2e: test LBA ${view.address} differs from the namespace's own ${ns.lbaOf(c, 0)}`);
   return {
     view: { label: 'oc20', nqn, namespaces: [view] },
-    subsystem: new NamespaceSubsystem({ nqn, namespaces: [ns], admin: ocssd20AdminCommands(), config: { serial: 'E2EOC20', model: E2E_MODEL } }),
+    subsystem: new NamespaceSubsystem({ nqn, namespaces: [ns], admin: ocssd20AdminCommands(), clock, config: { serial: 'E2EOC20', model: E2E_MODEL } }),
     namespaces: [ns],
     state: () => decode(OCSSD20_CHUNK_DESCRIPTOR, ns.chunkLog(c * OCSSD20_CHUNK_DESCRIPTOR_SIZE, OCSSD20_CHUNK_DESCRIPTOR_SIZE)) as Record<string, number | bigint>,
     close: () => ns.close(),

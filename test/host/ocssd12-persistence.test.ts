@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ocssd12Status } from '../../src/spec/index.js';
+import { Ocssd12Device } from '../../src/host/index.js';
 import { TUTORIAL, attach12, oobBytes, sectors } from './ocssd12-helpers.js';
 import { tempDir } from '../media/helpers.js';
 
@@ -113,4 +114,28 @@ test('restart: data, OOB, erased state and BBT survive closing and opening the d
 
   // Another geometry on the same image is refused with both named.
   await assert.rejects(attach12(t, line.replace('lnum_lun=16', 'lnum_lun=8')), /was created with geometry 1 grp x 16 PU .* but 1 grp x 8 PU/);
+});
+
+test('two namespaces on one image: each has its share of the drive file, its own state file and BBT file', async (t) => {
+  const dir = tempDir(t);
+  const drive = join(dir, 'img');
+  const line = `nvme,lver=1,namespaces=2,drive=${drive},size=8M,lnum_lun=2,lnum_pln=2,lsecs_per_pg=2,lpgs_per_blk=8,lbbtable=${join(dir, 'bbt')},lmetadata=${join(dir, 'meta')}`;
+  const a = await attach12(t, line, { nsid: 2 });
+  const page = a.dev.pagePpas(0, 1, 3, 2);
+  const data = sectors(4096, 4, 21);
+  assert.equal((await a.dev.write(page, data)).status, 0);
+  assert.equal((await a.dev.setBbt([a.dev.ppa({ blk: 1 })], 8)).status, 0);
+  await a.close();
+  // Namespace 2 starts at byte 4 MiB of the image; the page's linear index is lun*S*P*G*B + blk*S*P*G + pg*S*P.
+  const g = a.dev.identity;
+  const index = 1 * 2 * 2 * 8 * g.numBlk + 3 * 2 * 2 * 8 + 2 * 2 * 2;
+  const raw = readFileSync(drive).subarray(4 * 2 ** 20 + index * 4096, 4 * 2 ** 20 + (index + 4) * 4096);
+  assert.deepEqual(new Uint8Array(raw), data);
+  assert.ok(existsSync(join(dir, 'meta.ns1')) && existsSync(join(dir, 'meta.ns2')));
+  assert.equal(existsSync(join(dir, 'bbt.ns1')), false);
+  assert.equal(readFileSync(join(dir, 'bbt.ns2'))[2], 8);
+  const b = await attach12(t, line, { nsid: 2 });
+  assert.deepEqual((await b.dev.read(page)).data, data, 'namespace 2 after a restart');
+  const ns1 = await Ocssd12Device.open(b.host, 1);
+  assert.equal((await ns1.read(ns1.pagePpas(0, 1, 3, 2))).status, Ocssd12Status.EMPTY_PAGE, 'namespace 1 never saw it');
 });

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Ocssd12Status, NvmOpcode } from '../../src/spec/index.js';
-import { Ocssd12Device, nvmeCommands as C } from '../../src/host/index.js';
+import { Ocssd12Device, nvmeCommands as C, ocssd12StatusName } from '../../src/host/index.js';
 import { SMALL, TUTORIAL, attach12, oobBytes, sectors } from './ocssd12-helpers.js';
 import { tempDir } from '../media/helpers.js';
 
@@ -227,8 +227,11 @@ test('lb_err_write / ln_err_write: counter-based write failures with the bitmap,
   // Counter 0 -> 4 -> 8; the third write takes it past 10 at its sector 2: bits 2..3 (3 asked, 2 left in the command).
   assert.deepEqual(results, [[0, 0n], [0, 0n], [Ocssd12Status.FAIL_WRITE, 0b1100n]]);
   assert.deepEqual((await dev.read(pages[2]!)).data, sectors(4096, 4, 2), 'the data was written before the failure was reported');
+  // The counter restarts with the failed command's 4 sectors (as the original): 4 -> 8, then 8 + 4 > 10 again.
   const next = await dev.write(dev.pagePpas(0, 0, 0, 3), sectors(4096, 4, 3));
-  assert.deepEqual([next.status, next.bitmap], [0, 0n], 'the counter restarted');
+  assert.deepEqual([next.status, next.bitmap], [0, 0n]);
+  const again = await dev.write(dev.pagePpas(0, 0, 0, 4), sectors(4096, 4, 4));
+  assert.deepEqual([again.status, again.bitmap], [Ocssd12Status.FAIL_WRITE, 0b1100n]);
   assert.ok(log.some((l) => /injected write error: counter 8 \+ 4 > lb_err_write 10, bitmap 0xc/.test(l)), log.join('\n'));
   assert.ok(log.some((l) => /nsid 1 write 4 PPA\(s\): 0x0 \(ch 0 lun 0 pln 0 blk 0 pg 0 sec 0\), 0x1 \(ch 0 lun 0 pln 0 blk 0 pg 0 sec 1\)/.test(l)), log.join('\n'));
 });
@@ -241,4 +244,36 @@ test('worker mode: the device runs in its own thread and PPA lists still reach i
   assert.equal((await dev.write(page, data, { oob })).status, 0);
   const r = await dev.read(page, { oob: true });
   assert.deepEqual([r.status, r.data, r.oob], [0, data, oob]);
+});
+
+test('quad-plane device: mpos, quad erase of all four planes; ll2pmode=1 sets DOM and lifts the one-page minimum', async (t) => {
+  const { dev, host } = await attach12(t, 'nvme,lver=1,lnum_pln=4,lnum_lun=1,lsecs_per_pg=1,lnum_blk=2,lpgs_per_blk=4,ll2pmode=1,size=8M');
+  assert.deepEqual([dev.identity.numPln, dev.identity.mpos, dev.identity.dom], [4, 0x40404, 1]);
+  const one = sectors(4096, 1, 1);
+  assert.equal((await dev.write([dev.ppa({ blk: 1, pln: 3, pg: 2 })], one)).status, 0, 'one sector, less than a 4-plane page: fine in hybrid mode');
+  const page = dev.pagePpas(0, 0, 1, 0);
+  assert.equal((await dev.write(page, sectors(4096, 4, 2), { planeMode: 2 })).status, 0);
+  assert.equal((await dev.erase([dev.ppa({ blk: 1 })], { planeMode: 1 })).status, INVALID_FIELD, 'dual on a quad-plane device');
+  assert.equal((await dev.erase([dev.ppa({ blk: 1 })], { planeMode: 2 })).status, 0);
+  const r = await dev.read([...page, dev.ppa({ blk: 1, pln: 3, pg: 2 })]);
+  assert.deepEqual([r.status, r.bitmap], [Ocssd12Status.EMPTY_PAGE, 0b11111n]);
+  const ns = await host.identifyNamespace(1);
+  assert.deepEqual(ns.lbaFormats.map((f) => 2 ** f.lbads), [512, 1024, 2048, 4096, 8192]);
+  assert.equal(ns.formatIndex, 3);
+  await assert.rejects(host.passthrough('admin', { opc: 0x80, nsid: 1, cdw10: 0 }).then((c) => (c.status === 0 ? undefined : Promise.reject(new Error(`status 0x${c.status.toString(16)}`)))), /status 0x410a/, 'Format NVM is not offered: Invalid Format');
+});
+
+test('admin error paths: identity and BBT of a namespace that is not there, a PPA list the device cannot read, a bad Set BBT address', async (t) => {
+  const { dev, host } = await attach12(t, SMALL);
+  const id = await host.passthrough('admin', { opc: 0xe2, nsid: 9 }, { dataInLength: 4096 });
+  assert.equal(id.status, 0x400b);
+  assert.equal((await host.passthrough('admin', { opc: 0xf2, nsid: 2 }, { dataInLength: 72 })).status, 0x400b);
+  // NLB = 1: CDW10-11 is a list address, here outside host memory.
+  const unreadable = await host.passthrough('io', { opc: 0x92, nsid: 1, cdw10: 0, cdw11: 0x7fff, cdw12: 1 }, { dataInLength: 8192 });
+  assert.equal(unreadable.status, 0x0004, 'Data Transfer Error');
+  const set = await dev.setBbt([dev.ppa({ blk: 1 }), 1n << 30n], 2);
+  assert.deepEqual([set.status, set.bitmap], [0x4080, 0b10n]);
+  assert.equal((await dev.getBbt(0, 0)).entries[2], 0, 'all or nothing: the good PPA was not marked either');
+  assert.equal(ocssd12StatusName(Ocssd12Status.EMPTY_PAGE), 'Empty Page');
+  assert.match(ocssd12StatusName(0x4002), /^Invalid Field in Command/);
 });

@@ -59,10 +59,10 @@ test('vector write, read and reset with host-memory lists and OOB through MPTR',
 });
 
 test('the inline (fabrics) layout moves lists and OOB in the data and gives the same results', async (t) => {
-  const { oc } = await attach(t, `${SMALL},mccap=1`);
-  // Pretend the transport is a fabric: the host library then uses the inline layout.
-  const fab = oc as unknown as { fabric: boolean };
-  fab.fabric = true;
+  const { host, oc: pcie } = await attach(t, `${SMALL},mccap=1`);
+  // The inline layout over PCIe too (the controller accepts it on any transport).
+  const oc = await Ocssd20Host.open(host, 1, { inline: true });
+  assert.equal(oc.fabric, true);
   const c = oc.pack({ grp: 0, pu: 0, chk: 1, sec: 0 });
   const lbas = [c, c + 1, c + 2, c + 3, c + 4, c + 5, c + 6, c + 7];
   const data = sectors(lbas, 4096, 3);
@@ -80,11 +80,9 @@ test('the inline (fabrics) layout moves lists and OOB in the data and gives the 
   const d = oc.pack({ grp: 1, pu: 1, chk: 0, sec: 0 });
   const cp = await oc.vectorCopy([c, c + 1, c + 2, c + 3], [d, d + 1, d + 2, d + 3]);
   assert.deepEqual([cp.status, cp.bitmap], [0, 0n]);
-  fab.fabric = false;
-  const back = await oc.vectorRead([d, d + 1, d + 2, d + 3]);
+  const back = await pcie.vectorRead([d, d + 1, d + 2, d + 3]);
   assert.deepEqual(back.data, data.subarray(0, 4 * 4096));
   assert.deepEqual(back.oob, oob.subarray(0, 64));
-  fab.fabric = true;
   const rs = await oc.vectorReset([c, d]);
   assert.equal(rs.status, 0);
   assert.deepEqual((await oc.chunkInfo(1, 1))[0]!.state, 'FREE');
@@ -97,4 +95,5 @@ test('a multi-LBA list without the inline layout needs host memory: a staged rea
   assert.equal(r.status, 0x4002);
   assert.equal(r.dw0, 0b11);
   assert.throws(() => Ocssd20Host.check({ status: r.status, bitmap: 3n }, 'read'), /bitmap 0x3/);
+  assert.throws(() => Ocssd20Host.check({ status: 0x42c1, bitmap: 1n }, 'reset'), /reset \(Invalid Reset \(SCT 0x2 SC 0xC1, DNR\), bitmap 0x1\)/);
 });

@@ -16,9 +16,9 @@ import {
 import { CommandTable, Effect, type CommandContext, type CommandDef, type CommandSet } from '../command.js';
 import type { Controller } from '../controller.js';
 import { Direction } from '../data-mover.js';
-import { Bitmap64, Ocssd12Namespace, isOcssd12BbtValue } from '../ocssd12-namespace.js';
+import { Ocssd12Namespace, isOcssd12BbtValue } from '../ocssd12-namespace.js';
 import { Ocssd12Errors as E } from '../ocssd12-status.js';
-import { PPA_PROBLEM_NAMES } from '../ocssd12-address.js';
+import { Bitmap64, PPA_PROBLEM_NAMES } from '../ocssd12-address.js';
 import { S } from '../statuses.js';
 import { sendToHost } from './admin-common.js';
 import { NVM_COMMANDS, type NvmControllerView } from './nvm.js';
@@ -90,6 +90,16 @@ function epilogue(ctx: { result: { dw0: number; dw1: number } }, st: number): nu
   return st;
 }
 
+/**
+ * The completion waits for the media work a timing model priced. With no timing model (the
+ * default) there is nothing to wait for; with one, the media and the controller share a clock
+ * (createOcssd12Controller sees to it), so the media's completion time is the command's.
+ */
+function timed(ctx: IoContext, ns: Ocssd12Namespace, st: number): number {
+  if (ns.timed && ns.completesAt > ctx.result.completesAt) ctx.result.completesAt = ns.completesAt;
+  return epilogue(ctx, st);
+}
+
 function erase(ctx: IoContext): number {
   const ns = ctx.ns as Ocssd12Namespace;
   const cdw12 = ctx.sqe.cdw12;
@@ -100,8 +110,9 @@ function erase(ctx: IoContext): number {
     BITMAP.clear();
     return epilogue(ctx, E.INVALID_FIELD);
   }
+  ns.completesAt = 0;
   const st = prologue(ctx, ns, 'erase', n, mode) || ns.executeErase(n, mode, BITMAP);
-  return epilogue(ctx, st);
+  return timed(ctx, ns, st);
 }
 
 function pwrite(ctx: IoContext): number {
@@ -109,6 +120,7 @@ function pwrite(ctx: IoContext): number {
   const cdw12 = ctx.sqe.cdw12;
   const n = nlbOf(cdw12);
   const g = ns.media.geometry;
+  ns.completesAt = 0;
   let st = prologue(ctx, ns, 'write', n, controlOf(cdw12) & 0x3);
   // Host-based FTL mode (DOM bit 0 clear): the smallest write is one page on every plane.
   if (st === 0 && (ns.settings.dom & 1) === 0 && n < g.sectorsPerPage * g.planes) st = E.INVALID_FIELD;
@@ -117,7 +129,7 @@ function pwrite(ctx: IoContext): number {
   if (st === 0 && withOob) st = ctx.data.prepareMeta(ctx.sqe, n * g.oobSize, Direction.FROM_HOST);
   if (st === 0) st = ns.executeWrite(ctx.data, n, withOob, BITMAP);
   if (st === 0 || st === E.FAIL_WRITE) countIo(ctx, n * g.sectorSize, true);
-  return epilogue(ctx, st);
+  return timed(ctx, ns, st);
 }
 
 function pread(ctx: IoContext): number {
@@ -125,6 +137,7 @@ function pread(ctx: IoContext): number {
   const cdw12 = ctx.sqe.cdw12;
   const n = nlbOf(cdw12);
   const g = ns.media.geometry;
+  ns.completesAt = 0;
   let st = prologue(ctx, ns, 'read', n, controlOf(cdw12) & 0x3);
   const withOob = ctx.sqe.mptr !== 0 && g.oobSize > 0;
   if (st === 0) st = ctx.data.prepare(ctx.sqe, n * g.sectorSize, Direction.TO_HOST);
@@ -134,7 +147,7 @@ function pread(ctx: IoContext): number {
     countIo(ctx, n * g.sectorSize, false);
     if (st === E.FAIL_ECC) ctx.ctrl.smart.mediaErrors++;
   }
-  return epilogue(ctx, st);
+  return timed(ctx, ns, st);
 }
 
 function countIo(ctx: IoContext, bytes: number, write: boolean): void {

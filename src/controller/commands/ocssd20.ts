@@ -28,6 +28,7 @@ import {
   Ocssd20VendorOpcode,
   getBits,
 } from '../../spec/index.js';
+import { ImmediateTiming } from '../../media/index.js';
 import { AsyncEventType } from '../async-events.js';
 import { CommandTable, Effect, type CommandContext, type CommandDef, type CommandSet } from '../command.js';
 import { ALL_NAMESPACES, type Controller } from '../controller.js';
@@ -98,6 +99,16 @@ function fetchList(ctx: Ctx, io: Ocssd20ChunkIo, n: number, dword: 10 | 14): num
   return 0;
 }
 
+/** The list staged by 0x95 under the tag in CDW10 (inline layout), consumed; Invalid Field when there is none of n LBAs. */
+function takeStaged(ctx: Ctx, ns: Ocssd20Namespace, io: Ocssd20ChunkIo, n: number): number {
+  const tag = ctx.sqe.cdw10;
+  const list = ns.staged.get(tag);
+  if (list === undefined || list.length !== n) return io.failAll(n, S.INVALID_FIELD);
+  ns.staged.delete(tag);
+  io.lbas.set(list);
+  return 0;
+}
+
 /** Posts the vendor Asynchronous Event for log 0xD0 when the command queued notifications. */
 function finish(ctx: Ctx, ns: Ocssd20Namespace, st: number, bitmap: boolean): number {
   const io = ns.chunkIo;
@@ -105,7 +116,9 @@ function finish(ctx: Ctx, ns: Ocssd20Namespace, st: number, bitmap: boolean): nu
     ctx.result.dw0 = io.bm0;
     ctx.result.dw1 = io.bm1;
   }
-  if (io.completesAt > ctx.result.completesAt) ctx.result.completesAt = io.completesAt;
+  // Media times are command times only with a timing model (the device gives media and
+  // controller one clock then); timing off, they carry nothing to wait for.
+  if (!(ns.media.timing instanceof ImmediateTiming) && io.completesAt > ctx.result.completesAt) ctx.result.completesAt = io.completesAt;
   if (ns.notifications.takeEvent()) ctx.ctrl.events.post({ type: AsyncEventType.VENDOR, info: 0, logPage: Ocssd20LogPage.CHUNK_NOTIFICATION });
   return st;
 }
@@ -155,6 +168,11 @@ function readAndSend(ctx: Ctx, ns: Ocssd20Namespace, n: number, ilay: boolean): 
   return st;
 }
 
+/** FUA: what was programmed reaches stable storage before the completion, when a write cache could hold it back. */
+function forceUnitAccess(ctx: Ctx, ns: Ocssd20Namespace, fua: number): void {
+  if (fua === 1 && ctx.ctrl.writeCacheEnabled()) ns.flush();
+}
+
 function countWrite(ctx: Ctx, ns: Ocssd20Namespace, n: number): void {
   const s = ctx.ctrl.smart;
   s.hostWriteCommands++;
@@ -177,16 +195,9 @@ function vectorReset(ctx: Ctx): number {
   const n = nlbOf(ctx);
   const io = begin(ctx, ns, n);
   const ilay = inline(ctx);
-  let st: number;
-  if (ilay && n > 1) {
-    const d = ctx.data;
-    st = d.prepare(ctx.sqe, n * LBA_BYTES, Direction.FROM_HOST) || d.fromHost(listBytes, 0, 0, n * LBA_BYTES);
-    if (st !== 0) return finish(ctx, ns, io.failAll(n, st), true);
-    decodeList(listView, 0, n, io.lbas);
-  } else {
-    st = fetchList(ctx, io, n, 10);
-    if (st !== 0) return finish(ctx, ns, st, true);
-  }
+  // Reset moves no data (opcode bits 1:0 = 00): an inline list is a staged one, as for reads.
+  let st = ilay && n > 1 ? takeStaged(ctx, ns, io, n) : fetchList(ctx, io, n, 10);
+  if (st !== 0) return finish(ctx, ns, st, true);
   st = io.decode(n);
   if (st !== 0) return finish(ctx, ns, st, true);
   // MPTR, when set, receives each chunk's descriptor after the reset (not with the inline layout).
@@ -221,6 +232,7 @@ function vectorWrite(ctx: Ctx): number {
     if (st !== 0) return finish(ctx, ns, st, true);
   }
   st = io.decode(n) || receiveAndWrite(ctx, ns, n, ilay, listLen);
+  forceUnitAccess(ctx, ns, getBits(ctx.sqe.cdw12, OCSSD20_VECTOR.fua));
   return finish(ctx, ns, st, true);
 }
 
@@ -229,17 +241,8 @@ function vectorRead(ctx: Ctx): number {
   const n = nlbOf(ctx);
   const io = begin(ctx, ns, n);
   const ilay = inline(ctx);
-  let st: number;
-  if (ilay && n > 1) {
-    // The list was staged by 0x95 under the tag in CDW10.
-    const list = ns.staged.get(ctx.sqe.cdw10);
-    if (list === undefined || list.length !== n) return finish(ctx, ns, io.failAll(n, S.INVALID_FIELD), true);
-    ns.staged.delete(ctx.sqe.cdw10);
-    io.lbas.set(list);
-  } else {
-    st = fetchList(ctx, io, n, 10);
-    if (st !== 0) return finish(ctx, ns, st, true);
-  }
+  let st = ilay && n > 1 ? takeStaged(ctx, ns, io, n) : fetchList(ctx, io, n, 10);
+  if (st !== 0) return finish(ctx, ns, st, true);
   st = ctx.data.prepare(ctx.sqe, n * ns.lbaSize + (ilay ? n * ns.ms : 0), Direction.TO_HOST);
   if (st === 0 && !ilay && ns.ms > 0) st = ctx.data.prepareMeta(ctx.sqe, n * ns.ms, Direction.TO_HOST);
   if (st !== 0) return finish(ctx, ns, io.failAll(n, st), true);
@@ -315,6 +318,7 @@ function scalarWrite(ctx: Ctx): number {
   const nlb = getBits(ctx.sqe.cdw12, NVM_RW.nlb0) + 1;
   const io = scalarList(ctx, ns, nlb);
   const st = ctx.data.prepare(ctx.sqe, nlb * ns.lbaSize, Direction.FROM_HOST) || io.decode(nlb) || receiveAndWrite(ctx, ns, nlb, false, 0);
+  forceUnitAccess(ctx, ns, getBits(ctx.sqe.cdw12, NVM_RW.fua));
   return finish(ctx, ns, st, false);
 }
 

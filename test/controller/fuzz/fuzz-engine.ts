@@ -6,7 +6,7 @@
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import { AdminOpcode, NvmOpcode, SQE_SIZE, statusName } from '../../../src/spec/index.js';
-import type { CommandSet } from '../../../src/controller/index.js';
+import type { CommandSet, Controller, Namespace } from '../../../src/controller/index.js';
 import { ConventionalNamespace } from '../../../src/controller/index.js';
 import { MemoryStore } from '../../../src/media/index.js';
 import { DATA_AT, DATA_BYTES, MEMORY_BASE, QUEUE_ENTRIES, RawHost } from '../../../bench/lib/raw-host.js';
@@ -15,6 +15,14 @@ export interface FuzzTarget {
   readonly set: CommandSet<never> | CommandSet;
   /** Valid commands (data pointers into the data area) that mutations start from. */
   readonly seeds: (r: Rand) => Uint8Array[];
+  /** The namespaces under test (default: two conventional ones, metadata through MPTR and inline). */
+  readonly namespaces?: () => Namespace[];
+  /** Admin command sets of the controller (default: the base admin set). */
+  readonly admin?: readonly CommandSet<Controller>[];
+  /** Namespace 1 supports Format NVM (checked after the run; default true). */
+  readonly formattable?: boolean;
+  /** Called before the after-run check (a 512 B write then read of LBA 7 on namespace 1), to make that LBA writable. */
+  readonly beforeCheck?: () => void;
 }
 
 export interface FuzzReport {
@@ -131,12 +139,11 @@ export function fuzz(name: string, target: FuzzTarget, count: number, seed: numb
   const r = new Rand(seed);
   const store = new MemoryStore(32 << 20);
   // 512 B + 8 B of metadata through MPTR, and 1 KiB + 8 B inline (extended LBA).
-  const host = new RawHost({
-    namespaces: [
-      new ConventionalNamespace({ nsid: 1, store, offset: 0, bytes: 16 << 20, nlbaf: 4, lbaIndex: 2, ms: 8, serial: 'fuzz' }),
-      new ConventionalNamespace({ nsid: 2, store, offset: 16 << 20, bytes: 16 << 20, nlbaf: 4, lbaIndex: 3, ms: 8, extended: true, serial: 'fuzz' }),
-    ],
-  });
+  const namespaces = target.namespaces?.() ?? [
+    new ConventionalNamespace({ nsid: 1, store, offset: 0, bytes: 16 << 20, nlbaf: 4, lbaIndex: 2, ms: 8, serial: 'fuzz' }),
+    new ConventionalNamespace({ nsid: 2, store, offset: 16 << 20, bytes: 16 << 20, nlbaf: 4, lbaIndex: 3, ms: 8, extended: true, serial: 'fuzz' }),
+  ];
+  const host = new RawHost({ namespaces, ...(target.admin !== undefined ? { admin: target.admin } : {}) });
   const queue = target.set.queue === 'admin' ? 0 : 1;
   const opcodes = target.set.commands.map((c) => c.opcode);
   const statuses = new Map<string, number>();
@@ -187,13 +194,14 @@ export function fuzz(name: string, target: FuzzTarget, count: number, seed: numb
     if (outstandingAer.size > 64) throw new Error(`${name}: ${outstandingAer.size} AERs accepted, more than AERL allows`);
   }
   const seconds = (performance.now() - started) / 1000;
-  stillServes(host, name);
+  target.beforeCheck?.();
+  stillServes(host, name, target.formattable ?? true);
   host.close();
   return { name, seed, commands: count, seconds, resets, statuses };
 }
 
 /** After the run: Identify Controller and a write / read round trip on namespace 1 still work. */
-function stillServes(host: RawHost, name: string): void {
+function stillServes(host: RawHost, name: string, formattable: boolean): void {
   const run = (qid: number, sqe: Uint8Array): number => {
     host.submit(qid, sqe, 0xfff1);
     host.engine.process();
@@ -218,7 +226,7 @@ function stillServes(host: RawHost, name: string): void {
   const at = (a: number) => a - MEMORY_BASE;
   host.bytes.fill(0x5a, at(src), at(src) + 512);
   host.bytes.fill(0, at(dst), at(dst) + 512);
-  const st = [run(0, cmd(AdminOpcode.IDENTIFY, 0, dst, 1)), run(0, cmd(AdminOpcode.FORMAT_NVM, 1, 0, 0)), run(1, cmd(NvmOpcode.WRITE, 1, src, 7)), run(1, cmd(NvmOpcode.READ, 1, dst, 7))];
+  const st = [run(0, cmd(AdminOpcode.IDENTIFY, 0, dst, 1)), formattable ? run(0, cmd(AdminOpcode.FORMAT_NVM, 1, 0, 0)) : 0, run(1, cmd(NvmOpcode.WRITE, 1, src, 7)), run(1, cmd(NvmOpcode.READ, 1, dst, 7))];
   if (st.some((s) => s !== 0)) throw new Error(`${name}: after the fuzz, identify / format / write / read returned ${st.map((s) => statusName(s)).join(', ')}`);
   if (host.bytes.subarray(at(dst), at(dst) + 512).some((b) => b !== 0x5a)) throw new Error(`${name}: after the fuzz, a block read back differs from what was written`);
 }

@@ -57,3 +57,12 @@ test('opcodes and their names; 0xE2 is the admin opcode in both revisions', () =
   assert.equal(opcodeName('io', 0x90, { names: OCSSD20_IO_OPCODE_NAMES }), 'OCSSD 2.0 Vector Chunk Reset');
   assert.equal(opcodeName('admin', 0xe2, { names: OCSSD20_ADMIN_OPCODE_NAMES }), 'OCSSD 2.0 Geometry');
 });
+
+test('the fabrics extension: Inline Layout is CDW13 bit 0 (reserved in 2.0), Stage LBA List is vendor opcode 0x95 with host-to-controller data', async () => {
+  const { Ocssd20VendorOpcode, MAX_STAGED_LBA_LISTS } = await import('../../../src/spec/index.js');
+  assert.deepEqual([OCSSD20_VECTOR.ilay.dword, OCSSD20_VECTOR.ilay.shift, OCSSD20_VECTOR.ilay.bits], [13, 0, 1]);
+  assert.throws(() => packBits(OCSSD20_VECTOR, { nlb0: 1, ilay: 1 }), /ilay is in dword 13, not 12/);
+  assert.equal(Ocssd20VendorOpcode.STAGE_LBA_LIST & 0x3, 0x1, 'opcode bits 1:0 = 01b: data from the host');
+  assert.equal(OCSSD20_IO_OPCODE_NAMES[Ocssd20VendorOpcode.STAGE_LBA_LIST], 'OCSSD 2.0 Stage LBA List (ocssd fabrics extension)');
+  assert.equal(MAX_STAGED_LBA_LISTS, 64);
+});
