@@ -348,6 +348,7 @@ export class Ocssd12Namespace implements BlockNamespace {
   executeErase(n: number, planeMode: number, bitmap: Bitmap64): number {
     const g = this.media.geometry;
     let first = 0;
+    let retired = false;
     this.completesAt = 0;
     for (let i = 0; i < n; i++) {
       const c = this.chunkOf[i]!;
@@ -360,6 +361,8 @@ export class Ocssd12Namespace implements BlockNamespace {
           const op = this.media.erase(chunk);
           if (op.completesAt > this.completesAt) this.completesAt = op.completesAt;
           st = eraseStatus(op.status);
+          // The media retired the block (grown bad): the lbbtable file must say so too.
+          if (st === E.WRITE_FAULT) retired = true;
         }
         if (st !== 0) {
           bitmap.set(i);
@@ -367,6 +370,7 @@ export class Ocssd12Namespace implements BlockNamespace {
         }
       }
     }
+    if (retired) this.saveBbt();
     return first;
   }
 
@@ -415,13 +419,18 @@ export class Ocssd12Namespace implements BlockNamespace {
   /** Sets the BBT entry of every resolved PPA (block, plane) to `value`, then saves the table. Returns a status. */
   setBadBlocks(n: number, value: number): number {
     for (let i = 0; i < n; i++) this.media.setBadMark(this.chunkOf[i]!, value as Ocssd12BbtEntry);
-    if (this.bbt === undefined) return 0;
+    return this.saveBbt() ? 0 : E.INTERNAL_ERROR;
+  }
+
+  /** Rewrites the lbbtable file from the media's marks; false (and a log line) when that failed. */
+  private saveBbt(): boolean {
+    if (this.bbt === undefined) return true;
     try {
       this.bbt.save(this.wholeTable());
-      return 0;
+      return true;
     } catch (e) {
       this.log(`ocssd12 nsid ${this.nsid}: could not save the bad block table to ${this.bbt.label}: ${e instanceof Error ? e.message : String(e)}`);
-      return E.INTERNAL_ERROR;
+      return false;
     }
   }
 

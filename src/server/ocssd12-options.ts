@@ -4,7 +4,8 @@
 // sgl). The checked configuration is plain data (worker-cloneable), like NvmeDeviceConfig.
 // Options the original had but that mean nothing here are accepted at their only sensible
 // value, so old command lines keep working, and anything else is refused by range.
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { type OptionSpec, type OptionValues, optionError, optionListError, parseDeviceLine } from './device-options.js';
 import { LIGHTNVM_COMMON_OPTIONS } from './lightnvm-options.js';
 import { ocssd12ImageSize, ocssd12Layouts } from './ocssd12-geometry.js';
@@ -126,6 +127,10 @@ export function ocssd12DeviceConfig(v: OptionValues): Ocssd12DeviceConfig {
   const metadata = v['lmetadata'] as string | undefined;
   if (metadata !== undefined && drive === undefined) optionError('lmetadata', metadata, 'needs drive= (an in-memory image keeps its state in memory)');
   const bbtable = v['lbbtable'] as string | undefined;
+  // Files are created on demand, but not their directories: say so now rather than at the first Set BBT.
+  for (const [name, path] of [['drive', drive], ['lmetadata', metadata], ['lbbtable', bbtable]] as const) {
+    if (path !== undefined && !existsSync(dirname(resolve(path)))) optionError(name, path, `its directory ${dirname(resolve(path))} does not exist`);
+  }
   const config: Ocssd12DeviceConfig = {
     lver: 1,
     drive: drive === undefined ? undefined : resolve(drive),

@@ -78,6 +78,7 @@ test('bad options are refused with the option, the value and what is allowed', (
     ['nvme,lver=1,size=1M,lnum_lun=16,lpgs_per_blk=512', /^option size=1M: namespace 1 gets 1M \(255 blocks\), not one block per plane/],
     ['nvme,lver=1,lnum_blk=2000,size=64M', /^option lnum_blk=2000: namespace 1 holds 16352 blocks of 4096 B, .* x 2000 needs 512000; allowed 1\.\.63$/],
     ['ocssd,lver=1', /^option model=ocssd: allowed 'nvme'/],
+    ['nvme,lver=1,lbbtable=/nonexistent-dir/bbt', /^option lbbtable=\/nonexistent-dir\/bbt: its directory \/nonexistent-dir does not exist$/],
   ];
   for (const [line, re] of cases) assert.throws(() => parseNvmeDevice(line), (e: unknown) => e instanceof DeviceOptionError && re.test(e.message), line);
 });

@@ -4,8 +4,8 @@
 // the geometry and every stray bit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChunkType, Geometry, openMedia } from '../../../src/media/index.js';
-import { OCSSD12_IO, OCSSD12_IO_COMMANDS, Ocssd12Namespace, Ppa12Codec, PpaProblem } from '../../../src/controller/index.js';
+import { ChunkType, FaultKind, Geometry, openMedia } from '../../../src/media/index.js';
+import { OCSSD12_ADMIN_COMMANDS, OCSSD12_IO, OCSSD12_IO_COMMANDS, Ocssd12Namespace, Ppa12Codec, PpaProblem } from '../../../src/controller/index.js';
 import { ppaFormatFor } from '../../../src/spec/index.js';
 import { ArrayMover, FakeController, ioContext, ioSqe } from '../helpers.js';
 
@@ -65,4 +65,38 @@ test('the PPA codec range-checks every field, refuses stray bits, and decodes fi
   assert.equal(w.decode((3 << 30) >>> 0, 0b10, a), PpaProblem.NONE);
   assert.equal(a.ch, 0b1011);
   assert.equal(w.decode(0, 0b100, a), PpaProblem.STRAY_BITS);
+});
+
+test('an erase the media fails retires the block: Write Fault, grown bad in Get BBT and in the saved table; a failed save is Internal Error', () => {
+  const saved: Uint8Array[] = [];
+  let failSave = false;
+  const bbt = {
+    label: 'test table',
+    load: () => undefined,
+    save: (t: Uint8Array) => {
+      if (failSave) throw new Error('disk full');
+      saved.push(t.slice());
+    },
+  };
+  const media = openMedia({ kind: 'memory' }, { geometry: GEO, chunkType: ChunkType.RANDOM, endurance: 0 });
+  const lines: string[] = [];
+  const ns = new Ocssd12Namespace({ nsid: 1, media, nsze: media.geometry.totalSectors, nlbaf: 5, lbaIndex: 3, serial: 'T', io: OCSSD12_IO, bbt, log: (l) => lines.push(l) });
+  const f = ns.ppaFormat;
+  const chunk = media.geometry.chunkOf12(0, 1, 3, 0);
+  media.faults.add({ kind: FaultKind.ERASE_FAIL, chunk, trigger: { mode: 'count' } });
+  const e = run(ns, 0x90, (1 << f.lunOff) | (3 << f.blkOff), 1, new ArrayMover());
+  assert.deepEqual([e.status, e.dw0], [0x4280, 1]);
+  assert.equal(media.badMark(chunk), 2);
+  assert.equal(saved.length, 1);
+  assert.equal(saved[0]![chunk], 2, 'the lbbtable file learns of the grown-bad block');
+  const reply = new Uint8Array(64 + 5);
+  ns.encodeBbt(0, 1, reply);
+  assert.deepEqual([reply[20], reply[64 + 3]], [1, 2], 'TGROWN 1, entry blk 3');
+  failSave = true;
+  const set = OCSSD12_ADMIN_COMMANDS.commands.find((d) => d.opcode === 0xf1)!;
+  const ctx = { sqe: ioSqe({ opc: 0xf1, cdw10: 2 << f.blkOff, cdw11: 0, nlb: 1, cdw12: 8 << 16 }), sqid: 0, data: new ArrayMover(), result: { dw0: 0, dw1: 0, completesAt: 0 }, ns, ctrl: undefined as never };
+  assert.equal(set.handler(ctx), 0x0006);
+  assert.equal(media.badMark(media.geometry.chunkOf12(0, 0, 2, 0)), 8, 'the mark is in the media all the same');
+  assert.match(lines.join('\n'), /could not save the bad block table to test table: disk full/);
+  ns.close();
 });
