@@ -174,6 +174,17 @@ function sessionTests(get: () => Booted, expect: Expectations): void {
     }
   });
 
+  test('a connection with header and data digests (CRC32C) carries the dd pattern', () => {
+    const b = get();
+    const { s, why } = b.ok('digests');
+    const sub = b.target.subsystems.find((x) => x.namespaces.some((n) => n.kind === 'nvm'))!;
+    const ns = nvmOf(sub)[0]!;
+    assert.equal(stepValue(s, 'cmp'), 'ok', why);
+    assert.equal(stepValue(s, 'md5'), md5(b.expected.get(`${sub.label}/${ns.nsid}`)!), why);
+    assert.equal(stepValue(s, 'disconnect-rc'), '0', why);
+    assert.equal(stepValue(s, 'remaining'), 'none', why);
+  });
+
   test('nvme disconnect ends every association cleanly', () => {
     const b = get();
     for (const sub of b.target.subsystems) {

@@ -177,7 +177,8 @@ export function nvmeSessionSteps(t: SessionTarget): GuestStep[] {
   }
   const within = (sub: SubsystemView, st: GuestStep): GuestStep => ({ ...st, script: `E2E_NQN='${sub.nqn}'; E2E_LABEL=${sub.label}\n. /e2e/lib.sh\n${st.script}` });
   const steps: GuestStep[] = [
-    { name: 'modprobe', script: 'modprobe nvme-tcp && ls /dev/nvme-fabrics', timeoutSec: 10, required: true },
+    // crc32c_generic: the digests' CRC32C (TCG's CPU has no SSE4.2; the kernel cannot load it by itself here).
+    { name: 'modprobe', script: 'modprobe nvme-tcp && modprobe crc32c_generic && ls /dev/nvme-fabrics', timeoutSec: 10, required: true },
     ...(t.setup ? [{ name: 'target-setup', script: t.setup, timeoutSec: 20, required: true }] : []),
     { name: 'discover', script: `nvme discover -t tcp -a ${t.addr} -s ${t.discoveryPort} -o json`, timeoutSec: 30 },
   ];
@@ -212,6 +213,32 @@ export function nvmeSessionSteps(t: SessionTarget): GuestStep[] {
         script: 'nvme disconnect -n "$NQN"; echo "rc=$?"; sleep 0.2; echo "remaining=$(find_ctrl || echo none)"',
         timeoutSec: 20,
         always: true,
+      }),
+    );
+  }
+  // Header and data digests (CRC32C) on a fresh association of the first conventional
+  // subsystem: Linux refuses an ICResp that does not grant what it asked for, and checks every
+  // digest it receives, so a passing dd proves the target computes and checks them.
+  const dsub = t.subsystems.find((sub) => sub.namespaces.some((n) => n.kind === 'nvm'));
+  const dns = dsub?.namespaces.find((n): n is NvmNamespaceView => n.kind === 'nvm');
+  if (dsub && dns) {
+    const file = `/e2e/${dataName(dsub, dns)}`;
+    const at = dns.patternOffset + PATTERN_BYTES; // beside the first pattern
+    steps.push(
+      within(dsub, {
+        name: 'digests',
+        script: [
+          `nvme connect -t tcp -a ${t.addr} -s ${t.ioPort} -n "$NQN" --ctrl-loss-tmo=0 --hdr-digest --data-digest -o json || exit 1`,
+          `for i in $(seq 1 50); do bdev ${dns.nsid} >/dev/null && break; sleep 0.1; done`,
+          `D=$(bdev ${dns.nsid}) || { echo "no block device for nsid ${dns.nsid}"; exit 1; }; echo "dev=$D"`,
+          `dd if=${file} of="$D" bs=4096 seek=${at / 4096} oflag=direct conv=notrunc || exit 1`,
+          `dd if="$D" of=/tmp/back bs=65536 skip=${at / 65536} count=${PATTERN_BYTES / 65536} iflag=direct || exit 1`,
+          `cmp ${file} /tmp/back && echo "cmp=ok"`,
+          `echo "md5=$(md5sum < /tmp/back | cut -d' ' -f1)"`,
+          'nvme disconnect -n "$NQN"; echo "disconnect-rc=$?"; sleep 0.2; echo "remaining=$(find_ctrl || echo none)"',
+        ].join('\n'),
+        timeoutSec: 60,
+        always: false,
       }),
     );
   }
