@@ -103,6 +103,21 @@ function sessionTests(get: () => Booted, expect: Expectations): void {
       assert.equal(rec.subtype, 'nvme subsystem', why);
       assert.match(String(rec.trsvcid), /^\d+$/, why);
     }
+    for (const r of b.target.refused ?? []) {
+      assert.ok(!recs.some((x) => x.subnqn === r.nqn), `discovery lists ${r.nqn}, which refuses this host\n${why}`);
+    }
+  });
+
+  test('a subsystem whose allowed hosts leave this host out refuses the Connect', (c) => {
+    const b = get();
+    if (!(b.target.refused ?? []).length) return c.skip('the target has no such subsystem');
+    for (const r of b.target.refused!) {
+      const { s, why } = b.ok(`${r.label}-refused`);
+      assert.notEqual(stepValue(s, 'connect-rc'), '0', `nvme connect to ${r.nqn} must fail\n${why}`);
+      assert.equal(stepValue(s, 'remaining'), 'none', why);
+      // Connect Invalid Host (SCT 1 / SC 0x84), which the kernel reports in these words.
+      assert.match(s.output, new RegExp(`Connect for subsystem ${r.nqn.replace(/[.]/g, '\\.')} is not allowed`), why);
+    }
   });
 
   test('nvme connect creates a TCP controller per subsystem, with the block devices', () => {
@@ -198,7 +213,13 @@ function sessionTests(get: () => Booted, expect: Expectations): void {
     const log = d.s?.output ?? '';
     const from = Math.min(...b.target.subsystems.map((sub) => log.indexOf(`new ctrl: NQN "${sub.nqn}"`)));
     assert.ok(from >= 0, `dmesg has no "new ctrl" line for every subsystem\n${d.why}`);
-    assert.doesNotMatch(log.slice(from), /timeout|error|failed|reset|ctrl_loss/i, d.why);
+    // The refusals the session asked for are expected: "... is not allowed" and the Connect status 0x4184 (DNR, Invalid Host).
+    const rest = log
+      .slice(from)
+      .split('\n')
+      .filter((l) => !/Connect for subsystem \S+ is not allowed|failed to connect queue: 0 ret=16772/.test(l))
+      .join('\n');
+    assert.doesNotMatch(rest, /timeout|error|failed|reset|ctrl_loss/i, d.why);
   });
 }
 

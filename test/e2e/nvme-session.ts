@@ -51,6 +51,8 @@ export interface SessionTarget {
   discoveryPort: number;
   ioPort: number;
   subsystems: readonly SubsystemView[];
+  /** Subsystems whose allowed-hosts list leaves the guest's host NQN out: Connect must be refused, and discovery must not list them. */
+  refused?: readonly { label: string; nqn: string }[];
   /** Guest commands run before everything else (the reference target's configfs setup). */
   setup?: string;
 }
@@ -203,6 +205,19 @@ export function nvmeSessionSteps(t: SessionTarget): GuestStep[] {
       within(sub, { name: `${sub.label}-id-ctrl`, script: 'nvme id-ctrl /dev/$(ctrl) -o json', timeoutSec: 20 }),
       ...sub.namespaces.map((ns) => within(sub, { name: `${sub.label}-ns${ns.nsid}-id-ns`, script: `nvme id-ns /dev/$(ctrl) -n ${ns.nsid} -o json`, timeoutSec: 20 })),
       ...sub.namespaces.flatMap((ns) => (ns.kind === 'nvm' ? nvmSteps(sub, ns) : ocssdSteps(sub, ns))).map((st) => within(sub, st)),
+    );
+  }
+  for (const r of t.refused ?? []) {
+    steps.push(
+      within({ label: r.label, nqn: r.nqn, namespaces: [] }, {
+        name: `${r.label}-refused`,
+        script: [
+          `nvme connect -t tcp -a ${t.addr} -s ${t.ioPort} -n "$NQN" --ctrl-loss-tmo=0; echo "connect-rc=$?"`,
+          'echo "remaining=$(find_ctrl || echo none)"',
+          'dmesg | grep -F "Connect for subsystem $NQN" | tail -n 2',
+        ].join('\n'),
+        timeoutSec: 30,
+      }),
     );
   }
   steps.push({ name: 'list', script: 'nvme list -o json', timeoutSec: 20 });

@@ -126,6 +126,15 @@ export async function startInProcessTarget(): Promise<RunningTarget> {
     throw e;
   }
   const log: string[] = [];
+  // A subsystem that admits another host only: the guest must be refused at Connect and not see it in discovery.
+  const denyNs = new ConventionalNamespace({ nsid: 1, store: new MemoryStore(8 << 20), offset: 0, bytes: 8 << 20, serial: 'E2EDENY', ownsStore: true });
+  const deny = new NamespaceSubsystem({
+    nqn: NQN_PREFIX + 'deny',
+    allowedHosts: ['nqn.2026-12.io.ocssd:e2e-some-other-host'],
+    namespaces: [denyNs],
+    config: { serial: 'E2EDENY', model: E2E_MODEL },
+  });
+  built.push({ view: { label: 'deny', nqn: deny.nqn, namespaces: [] }, subsystem: deny, namespaces: [denyNs], close: () => denyNs.close() });
   const target = new TcpTarget({
     subsystems: built.map((b) => b.subsystem),
     host: '127.0.0.1',
@@ -136,7 +145,13 @@ export async function startInProcessTarget(): Promise<RunningTarget> {
   const { port, discoveryPort } = await target.listen();
   if (discoveryPort === undefined) throw new Error('TcpTarget: no discovery listener');
   return {
-    view: { addr: GUEST_FWD_ADDR, ioPort: GUEST_IO_PORT, discoveryPort: GUEST_DISCOVERY_PORT, subsystems: built.map((b) => b.view) },
+    view: {
+      addr: GUEST_FWD_ADDR,
+      ioPort: GUEST_IO_PORT,
+      discoveryPort: GUEST_DISCOVERY_PORT,
+      subsystems: built.filter((b) => b.subsystem !== deny).map((b) => b.view),
+      refused: [{ label: 'deny', nqn: deny.nqn }],
+    },
     forwards: [
       { guestPort: GUEST_IO_PORT, hostPort: port },
       { guestPort: GUEST_DISCOVERY_PORT, hostPort: discoveryPort },
