@@ -1,7 +1,7 @@
 // Builds (cached) and boots the e2e guest: Debian's Linux kernel under QEMU TCG with a busybox +
 // nvme-cli initramfs (scripts/e2e/build-guest.sh, recipe in linux-guest.md). The guest reaches
-// host listeners only through guestfwd bridges (restrict=on user networking): guest address
-// 10.0.2.100:GUESTPORT goes to host 127.0.0.1:HOSTPORT. Kernel messages land in console.log
+// host listeners only through guestfwd bridges (restrict=on user networking, scripts/e2e/fwd.py):
+// guest address 10.0.2.100:GUESTPORT goes to host 127.0.0.1:HOSTPORT. Kernel messages land in console.log
 // (ttyS0), the test session in session.log (ttyS1).
 
 import { execFileSync, spawn } from 'node:child_process';
@@ -73,6 +73,16 @@ export interface GuestRun {
   workDir: string;
 }
 
+let pythonPath: string | undefined;
+/** The real python3 binary (not a pyenv shim, which costs a shell per bridge); slirp splits -cmd on spaces. */
+function python(): string {
+  pythonPath ??= execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { timeout: 10_000 }).toString().trim();
+  if (!pythonPath || /[\s,]/.test(pythonPath) || /[\s,]/.test(SCRIPTS_DIR)) {
+    throw new Error(`e2e: python3 (${pythonPath}) and ${SCRIPTS_DIR} must have no spaces or commas: they go into QEMU's -netdev guestfwd=...-cmd:`);
+  }
+  return pythonPath;
+}
+
 // Bound every wait: a target that accepts ICReq and then drops Connect would otherwise cost
 // the 60 s default admin timeout.
 const KERNEL_ARGS = 'console=ttyS0 quiet panic=-1 nvme_core.admin_timeout=5 nvme_core.io_timeout=10';
@@ -86,8 +96,9 @@ export function runGuest(o: GuestRunOptions): Promise<GuestRun> {
   const sessionLog = join(o.workDir, 'session.log');
   writeFileSync(consoleLog, '');
   writeFileSync(sessionLog, '');
-  const fwd = join(SCRIPTS_DIR, 'fwd.cjs');
-  const netdev = ['user,id=n0,restrict=on', ...o.forwards.map((f) => `guestfwd=tcp:${GUEST_FWD_ADDR}:${f.guestPort}-cmd:${process.execPath} ${fwd} ${f.hostPort}`)].join(',');
+  const fwd = join(SCRIPTS_DIR, 'fwd.py');
+  const py = python();
+  const netdev = ['user,id=n0,restrict=on', ...o.forwards.map((f) => `guestfwd=tcp:${GUEST_FWD_ADDR}:${f.guestPort}-cmd:${py} ${fwd} ${f.hostPort}`)].join(',');
   const args = [
     '-accel', 'tcg', '-m', '512', '-smp', String(o.smp ?? 1), '-no-reboot', '-nodefaults', '-display', 'none',
     '-serial', `file:${consoleLog}`, '-serial', `file:${sessionLog}`,
