@@ -268,79 +268,87 @@ describe('harness and reference: Linux nvmet-tcp inside the guest', { timeout: 6
   sessionTests(() => b, { model: () => /^Linux$/ });
 });
 
-// OCSSD_E2E_TARGET=serve: a spawned `ocssd serve` child instead of TcpTarget in this process.
-const SERVE = process.env['OCSSD_E2E_TARGET'] === 'serve';
+// OCSSD_E2E_TARGET: which ocssd targets get a suite (one guest boot each), comma-separated:
+// `inprocess` (TcpTarget in this process, the default) and/or `serve` (a spawned `ocssd serve`).
+const TARGETS = (process.env['OCSSD_E2E_TARGET'] ?? 'inprocess').split(',').map((x) => x.trim());
+for (const kind of TARGETS) {
+  if (kind !== 'inprocess' && kind !== 'serve') throw new Error(`OCSSD_E2E_TARGET: ${JSON.stringify(kind)} is not inprocess or serve`);
+}
 
-describe(`ocssd: the emulator's NVMe/TCP target on host loopback (${SERVE ? 'spawned ocssd serve' : 'TcpTarget in the driver process'})`, { timeout: 600_000 }, () => {
-  let t: RunningTarget;
-  let b: Booted;
-  before(async () => {
-    t = SERVE ? await startServeTarget() : await startInProcessTarget();
-    b = await boot('ocssd', t.view, t.forwards, [], t.log);
-  });
-  after(async () => {
-    await t?.close();
-  });
+for (const kind of TARGETS) ocssdSuite(kind === 'serve');
 
-  sessionTests(() => b, { model: () => (SERVE ? /^ocssd / : new RegExp(`^${E2E_MODEL}$`)) });
-
-  const ocssd = (kind: 'ocssd12' | 'ocssd20'): { sub: SubsystemView; ns: OcssdNamespaceView; at: (step: string) => string } => {
-    for (const sub of b.target.subsystems) {
-      const ns = sub.namespaces.find((n): n is OcssdNamespaceView => n.kind === kind);
-      if (ns) return { sub, ns, at: (step) => `${sub.label}-ns${ns.nsid}-${step}` };
-    }
-    assert.fail(`the target has no ${kind} namespace`);
-  };
-
-  for (const kind of ['ocssd20', 'ocssd12'] as const) {
-    const what = kind === 'ocssd20' ? 'OCSSD 2.0 geometry' : 'OCSSD 1.2 identity';
-    test(`${kind}: nvme admin-passthru --opcode=0xe2 returns the ${what}`, () => {
-      const { ns, at } = ocssd(kind);
-      const { s, why } = b.ok(at('geometry'));
-      assert.equal(stepValue(s, 'rc'), '0', why);
-      assert.equal(stepValue(s, 'bytes'), '4096', why);
-      const bytes = stepHex(s)!;
-      const id = decodeIdentity(kind, bytes);
-      for (const [field, value] of Object.entries(ns.identity)) assert.equal(id[field], value, `${what} field ${field}\n${why}`);
-      assert.equal(bytes.toString('hex'), ns.identityBytes.toString('hex'), `the guest got other bytes than the namespace answers target-side\n${why}`);
+function ocssdSuite(SERVE: boolean): void {
+  describe(`ocssd: the emulator's NVMe/TCP target on host loopback (${SERVE ? 'spawned ocssd serve' : 'TcpTarget in the driver process'})`, { timeout: 600_000 }, () => {
+    let t: RunningTarget;
+    let b: Booted;
+    before(async () => {
+      t = SERVE ? await startServeTarget() : await startInProcessTarget();
+      b = await boot(SERVE ? 'ocssd-serve' : 'ocssd', t.view, t.forwards, [], t.log);
+    });
+    after(async () => {
+      await t?.close();
     });
 
-    const addr = kind === 'ocssd20' ? 'single-LBA vector' : 'single-PPA';
-    const erase = kind === 'ocssd20' ? 'reset' : 'erase';
-    test(`${kind}: nvme io-passthru ${addr} write, read, refused rewrite, ${erase}, write again`, () => {
-      const { ns, sub, at } = ocssd(kind);
-      for (const st of ['write', 'erase', 'write-after-erase']) {
-        const { s, why } = b.ok(at(st));
-        assert.equal(stepValue(s, 'rc'), '0', `${st}: nvme io-passthru failed\n${why}`);
-        // CQE DW0-DW1: the per-address completion bitmap; bit 0 set would mean the address failed.
-        assert.equal(passthruOutcome(s).dw0, 0, `${st}: completion DW0\n${why}`);
-      }
-      const r = b.ok(at('read'));
-      assert.equal(stepValue(r.s, 'rc'), '0', r.why);
-      assert.equal(stepValue(r.s, 'cmp'), 'ok', r.why);
-      assert.equal(stepValue(r.s, 'md5'), md5(b.expected.get(`${sub.label}/${ns.nsid}`)!), r.why);
-      // A programmed sector takes no second write before its chunk/block is erased.
-      const w = b.ok(at('rewrite'));
-      assert.notEqual(stepValue(w.s, 'rc'), '0', `rewrite before ${erase} must fail\n${w.why}`);
-      assert.ok(passthruOutcome(w.s).status !== undefined, `rewrite: no NVMe status in the output\n${w.why}`);
-    });
-  }
+    sessionTests(() => b, { model: () => (SERVE ? /^ocssd / : new RegExp(`^${E2E_MODEL}$`)) });
 
-  test('ocssd20: target-side chunk state after the session (open, WP 1)', (c) => {
-    if (!t.ocssdState) return c.skip('target has no state access (spawned ocssd serve)');
-    const { sub, ns } = ocssd('ocssd20');
-    const d = t.ocssdState(sub.label)!;
-    assert.equal(d['cs'], Ocssd20ChunkState.OPEN, `chunk state ${d['cs']}`);
-    assert.equal(d['wp'], 1n);
-    assert.equal(d['slba'], ns.eraseAddress);
-  });
-
-  test('the guest\'s dd pattern landed in the emulator\'s store', (c) => {
-    if (!t.storeHolds) return c.skip('target has no store access (spawned ocssd serve)');
-    for (const sub of b.target.subsystems) {
-      for (const ns of sub.namespaces.filter((n) => n.kind === 'nvm')) {
-        assert.ok(t.storeHolds(sub.label, b.expected.get(`${sub.label}/${ns.nsid}`)!), `pattern of ${sub.label}/ns${ns.nsid} not found in the store`);
+    const ocssd = (kind: 'ocssd12' | 'ocssd20'): { sub: SubsystemView; ns: OcssdNamespaceView; at: (step: string) => string } => {
+      for (const sub of b.target.subsystems) {
+        const ns = sub.namespaces.find((n): n is OcssdNamespaceView => n.kind === kind);
+        if (ns) return { sub, ns, at: (step) => `${sub.label}-ns${ns.nsid}-${step}` };
       }
+      assert.fail(`the target has no ${kind} namespace`);
+    };
+
+    for (const kind of ['ocssd20', 'ocssd12'] as const) {
+      const what = kind === 'ocssd20' ? 'OCSSD 2.0 geometry' : 'OCSSD 1.2 identity';
+      test(`${kind}: nvme admin-passthru --opcode=0xe2 returns the ${what}`, () => {
+        const { ns, at } = ocssd(kind);
+        const { s, why } = b.ok(at('geometry'));
+        assert.equal(stepValue(s, 'rc'), '0', why);
+        assert.equal(stepValue(s, 'bytes'), '4096', why);
+        const bytes = stepHex(s)!;
+        const id = decodeIdentity(kind, bytes);
+        for (const [field, value] of Object.entries(ns.identity)) assert.equal(id[field], value, `${what} field ${field}\n${why}`);
+        assert.equal(bytes.toString('hex'), ns.identityBytes.toString('hex'), `the guest got other bytes than the namespace answers target-side\n${why}`);
+      });
+
+      const addr = kind === 'ocssd20' ? 'single-LBA vector' : 'single-PPA';
+      const erase = kind === 'ocssd20' ? 'reset' : 'erase';
+      test(`${kind}: nvme io-passthru ${addr} write, read, refused rewrite, ${erase}, write again`, () => {
+        const { ns, sub, at } = ocssd(kind);
+        for (const st of ['write', 'erase', 'write-after-erase']) {
+          const { s, why } = b.ok(at(st));
+          assert.equal(stepValue(s, 'rc'), '0', `${st}: nvme io-passthru failed\n${why}`);
+          // CQE DW0-DW1: the per-address completion bitmap; bit 0 set would mean the address failed.
+          assert.equal(passthruOutcome(s).dw0, 0, `${st}: completion DW0\n${why}`);
+        }
+        const r = b.ok(at('read'));
+        assert.equal(stepValue(r.s, 'rc'), '0', r.why);
+        assert.equal(stepValue(r.s, 'cmp'), 'ok', r.why);
+        assert.equal(stepValue(r.s, 'md5'), md5(b.expected.get(`${sub.label}/${ns.nsid}`)!), r.why);
+        // A programmed sector takes no second write before its chunk/block is erased.
+        const w = b.ok(at('rewrite'));
+        assert.notEqual(stepValue(w.s, 'rc'), '0', `rewrite before ${erase} must fail\n${w.why}`);
+        assert.ok(passthruOutcome(w.s).status !== undefined, `rewrite: no NVMe status in the output\n${w.why}`);
+      });
     }
+
+    test('ocssd20: target-side chunk state after the session (open, WP 1)', (c) => {
+      if (!t.ocssdState) return c.skip('target has no state access (spawned ocssd serve)');
+      const { sub, ns } = ocssd('ocssd20');
+      const d = t.ocssdState(sub.label)!;
+      assert.equal(d['cs'], Ocssd20ChunkState.OPEN, `chunk state ${d['cs']}`);
+      assert.equal(d['wp'], 1n);
+      assert.equal(d['slba'], ns.eraseAddress);
+    });
+
+    test('the guest\'s dd pattern landed in the emulator\'s store', (c) => {
+      if (!t.storeHolds) return c.skip('target has no store access (spawned ocssd serve)');
+      for (const sub of b.target.subsystems) {
+        for (const ns of sub.namespaces.filter((n) => n.kind === 'nvm')) {
+          assert.ok(t.storeHolds(sub.label, b.expected.get(`${sub.label}/${ns.nsid}`)!), `pattern of ${sub.label}/ns${ns.nsid} not found in the store`);
+        }
+      }
+    });
   });
-});
+}
