@@ -1,7 +1,15 @@
-// The `ocssd` command line. Sub-commands talk to a running server through its control API
-// (once it exists); `serve` runs one.
+// The `ocssd` command line. `serve` runs a server; the other sub-commands (lnvm, lsblk, status)
+// talk to a running one through its control API; `probe` builds a device in-process.
 import { Command, CommanderError } from 'commander';
-import { DeviceOptionError, NVME_DEVICE_OPTIONS, OCSSD12_DEVICE_OPTIONS, OCSSD20_DEVICE_OPTIONS, describeDevice, describeOptions, describeProbe, openDefaultDevice, parseNvmeDevice, probeNvmeDevice } from '../server/index.js';
+import { DeviceOptionError, describeProbe, deviceHelp, parseNvmeDevice, probeNvmeDevice } from '../server/index.js';
+import { addServeCommand } from './serve.js';
+import { addStatusCommands } from './status.js';
+import { addLnvmCommands } from './lnvm.js';
+
+/** QEMU spells it `-device`; commander wants `--device`. */
+function qemuSpelling(argv: readonly string[]): string[] {
+  return argv.map((a) => (a === '-device' ? '--device' : a.startsWith('-device=') ? `--device=${a.slice(8)}` : a));
+}
 
 export async function run(argv: readonly string[], out: (line: string) => void = console.log): Promise<number> {
   const program = new Command('ocssd')
@@ -10,33 +18,23 @@ export async function run(argv: readonly string[], out: (line: string) => void =
     .exitOverride()
     .configureOutput({ writeOut: (s) => out(s.trimEnd()), writeErr: (s) => process.stderr.write(s) });
 
-  program
-    .command('serve')
-    .description('serve the default device (the seed tutorial\'s OCSSD 1.2 geometry on ./data/blknvme); for now it opens the media, prints what it would serve and exits')
-    .option('--data-dir <dir>', 'where the device image lives', 'data')
-    .action((opts: { dataDir: string }) => {
-      const device = openDefaultDevice(opts.dataDir);
-      try {
-        for (const line of describeDevice(device)) out(line);
-        out('The NVMe controller, NVMe/TCP target and NBD exports arrive with the next issues; nothing is listening yet.');
-      } finally {
-        device.media.close();
-      }
-    });
+  addServeCommand(program, out);
+  addStatusCommands(program, out);
+  addLnvmCommands(program, out);
 
   program
     .command('probe')
     .description('build an NVMe controller (conventional, OCSSD 1.2 with lver=1, OCSSD 2.0 with lver=2) from an option line, attach to it as a host would (in-process) and print what the host sees')
     .option('--device <line>', "the original's -device syntax, e.g. nvme,drive=nvme.img,serial=deadbeef,namespaces=2,lba_index=0", 'nvme')
     .option('--local', 'run the device in this thread instead of a worker thread')
-    .addHelpText('after', ['', 'Device options (lver=0, conventional):', ...describeOptions(NVME_DEVICE_OPTIONS), '', 'OCSSD 1.2 device options (lver=1):', ...describeOptions(OCSSD12_DEVICE_OPTIONS), '', 'OCSSD 2.0 device options (lver=2):', ...describeOptions(OCSSD20_DEVICE_OPTIONS)].join('\n'))
+    .addHelpText('after', deviceHelp().join('\n'))
     .action(async (opts: { device: string; local?: boolean }) => {
       const config = parseNvmeDevice(opts.device);
       for (const line of describeProbe(await probeNvmeDevice(config, opts.local === true ? 'local' : 'worker'))) out(line);
     });
 
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(qemuSpelling(argv), { from: 'user' });
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;

@@ -14,3 +14,4 @@ export { Ocssd20Host, Ocssd20Addressing, decodeOcssd20Geometry, decodeChunkDescr
 export { TcpInitiator, type TcpInitiatorOptions } from './tcp-initiator.js';
 export { TcpQueue, TcpTransportError, type TcpQueueOptions } from './tcp-queue.js';
 export { discover, type DiscoverOptions, type DiscoveryEntry, type DiscoveryResult } from './tcp-discovery.js';
+export { NamespaceVolume, type NamespaceVolumeOptions } from './namespace-volume.js';

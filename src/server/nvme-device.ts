@@ -4,13 +4,14 @@
 // argument is plain data, so worker mode can import it by URL (NVME_DEVICE_MODULE).
 import { resolve } from 'node:path';
 import { type ByteStore, FileStore, MemoryStore } from '../media/index.js';
-import { ADMIN_COMMANDS, ConventionalNamespace, Controller, NVM_IO, QueueEngine } from '../controller/index.js';
+import { ADMIN_COMMANDS, ConventionalNamespace, NVM_IO } from '../controller/index.js';
+import { type DeviceBlueprint, inProcessDevice } from './blueprint.js';
 import type { DeviceEnvironment, InProcessDevice } from '../transport/index.js';
 import { type OptionSpec, type OptionValues, formatSize, optionError, parseDeviceLine } from './device-options.js';
 import { Lver, lverOf } from './lightnvm-options.js';
-import { createOcssd12Device } from './ocssd12-device.js';
+import { type Ocssd12BuildOptions, ocssd12Blueprint } from './ocssd12-device.js';
 import { type Ocssd12DeviceConfig, parseOcssd12Device } from './ocssd12-options.js';
-import { type Ocssd20DeviceConfig, createOcssd20Device, parseOcssd20Device } from './ocssd20-device.js';
+import { type Ocssd20DeviceConfig, ocssd20Blueprint, parseOcssd20Device } from './ocssd20-device.js';
 
 /** Room each namespace needs beyond its blocks (header and block state), so tiny splits are refused early. */
 const MIN_NAMESPACE_BYTES = 64 * 1024;
@@ -116,35 +117,43 @@ export function nvmeDeviceConfig(v: OptionValues): ConventionalDeviceConfig {
 /** This module's URL, for InProcessTransport.worker({ module: NVME_DEVICE_MODULE, exportName: 'createNvmeDevice' }). */
 export const NVME_DEVICE_MODULE = new URL(import.meta.url);
 
-/** Builds the device over the transport's host memory (a DeviceFactory). */
-export function createNvmeDevice(config: NvmeDeviceConfig, env: DeviceEnvironment): InProcessDevice {
-  if (config.lver === Lver.OCSSD12) return createOcssd12Device(config, env);
-  if (config.lver === Lver.OCSSD20) return createOcssd20Device(config, env);
+/** The namespaces and controller options of a conventional device over its image. */
+export function conventionalBlueprint(config: ConventionalDeviceConfig): DeviceBlueprint {
   const store: ByteStore = config.drive === undefined ? new MemoryStore(config.size) : FileStore.openOrCreate(config.drive, config.size);
-  const ctrl = new Controller({
-    admin: [ADMIN_COMMANDS],
-    io: NVM_IO,
-    config: { serial: config.serial, mdts: config.mdts, maxIoQueues: config.queues - 1, mqes: config.entries, vwc: config.vwc, sgl: config.sgl },
-  });
+  const namespaces: ConventionalNamespace[] = [];
   try {
     let offset = 0;
     config.namespaceBytes.forEach((bytes, i) => {
       if (offset + bytes > store.size) optionError('ns_sizes', config.namespaceBytes, `the drive holds ${formatSize(store.size)}`);
-      ctrl.attachNamespace(
-        new ConventionalNamespace({ nsid: i + 1, store, offset, bytes, nlbaf: config.nlbaf, lbaIndex: config.lbaIndex, ms: config.meta, extended: config.extended, serial: config.serial }),
-      );
+      namespaces.push(new ConventionalNamespace({ nsid: i + 1, store, offset, bytes, nlbaf: config.nlbaf, lbaIndex: config.lbaIndex, ms: config.meta, extended: config.extended, serial: config.serial }));
       offset += bytes;
     });
   } catch (e) {
     store.close();
     throw e;
   }
-  const engine = new QueueEngine(ctrl, { memory: env.memory, onInterrupt: env.onInterrupt });
   return {
-    engine,
+    controller: {
+      admin: [ADMIN_COMMANDS],
+      io: NVM_IO,
+      config: { serial: config.serial, mdts: config.mdts, maxIoQueues: config.queues - 1, mqes: config.entries, vwc: config.vwc, sgl: config.sgl },
+    },
+    namespaces,
     close() {
-      ctrl.close();
+      for (const ns of namespaces) ns.close();
       store.close();
     },
   };
+}
+
+/** The blueprint of any `-device nvme,...` configuration, by its personality. */
+export function nvmeBlueprint(config: NvmeDeviceConfig, o: Ocssd12BuildOptions = {}): DeviceBlueprint {
+  if (config.lver === Lver.OCSSD12) return ocssd12Blueprint(config, o);
+  if (config.lver === Lver.OCSSD20) return ocssd20Blueprint(config);
+  return conventionalBlueprint(config);
+}
+
+/** Builds the device over the transport's host memory (a DeviceFactory). */
+export function createNvmeDevice(config: NvmeDeviceConfig, env: DeviceEnvironment): InProcessDevice {
+  return inProcessDevice(nvmeBlueprint(config), env, true);
 }

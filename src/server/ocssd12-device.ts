@@ -6,7 +6,8 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ChunkType, FileStore, type NandMedia, WallClock, openMedia } from '../media/index.js';
-import { Controller, OCSSD12_ADMIN_COMMANDS, OCSSD12_IO, Ocssd12Namespace, QueueEngine, createAdminCommands, type Ocssd12BbtStore } from '../controller/index.js';
+import { type Controller, OCSSD12_ADMIN_COMMANDS, OCSSD12_IO, Ocssd12Namespace, createAdminCommands, type Ocssd12BbtStore } from '../controller/index.js';
+import { type DeviceBlueprint, createController, inProcessDevice } from './blueprint.js';
 import type { DeviceEnvironment, InProcessDevice } from '../transport/index.js';
 import { ocssd12ImageSize, ocssd12Layouts } from './ocssd12-geometry.js';
 import type { Ocssd12DeviceConfig } from './ocssd12-options.js';
@@ -51,20 +52,14 @@ export interface Ocssd12BuildOptions {
   readonly log?: (line: string) => void;
 }
 
-/** Builds the controller with its namespaces (no transport): for the server and for tests. */
-export function createOcssd12Controller(c: Ocssd12DeviceConfig, o: Ocssd12BuildOptions = {}): Controller {
+/** The namespaces and controller options of an OCSSD 1.2 device (no transport). */
+export function ocssd12Blueprint(c: Ocssd12DeviceConfig, o: Ocssd12BuildOptions = {}): DeviceBlueprint {
   const imageBytes = ocssd12ImageSize(c);
   if (c.drive !== undefined) FileStore.openOrCreate(c.drive, imageBytes).close();
   const layouts = ocssd12Layouts(c, imageBytes);
   // One clock for the controller and every namespace's media, so media completion times are command completion times.
   const clock = new WallClock();
-  const ctrl = new Controller({
-    clock,
-    admin: [createAdminCommands(), OCSSD12_ADMIN_COMMANDS],
-    io: OCSSD12_IO,
-    config: { serial: c.serial, mdts: c.mdts, maxIoQueues: c.queues - 1, mqes: c.entries, vwc: c.vwc, sgl: c.sgl, aerl: c.aerl, acl: c.acl, elpe: c.elpe, vid: c.vid, ssvid: c.vid, model: 'ocssd OCSSD 1.2 controller' },
-    ...(o.log !== undefined ? { log: o.log } : {}),
-  });
+  const namespaces: Ocssd12Namespace[] = [];
   try {
     for (const l of layouts) {
       let media: NandMedia;
@@ -78,7 +73,7 @@ export function createOcssd12Controller(c: Ocssd12DeviceConfig, o: Ocssd12BuildO
         media = openMedia({ kind: 'file', path: c.drive, statePath, dataOffset: l.offset }, { geometry: l.geometry, clock, ...(fresh ? { chunkType: ChunkType.RANDOM, endurance: 0 } : {}) });
       }
       try {
-        ctrl.attachNamespace(
+        namespaces.push(
           new Ocssd12Namespace({
             nsid: l.nsid,
             media,
@@ -98,10 +93,27 @@ export function createOcssd12Controller(c: Ocssd12DeviceConfig, o: Ocssd12BuildO
       }
     }
   } catch (e) {
-    ctrl.close();
+    for (const ns of namespaces) ns.close();
     throw e;
   }
-  return ctrl;
+  return {
+    controller: {
+      clock,
+      admin: [createAdminCommands(), OCSSD12_ADMIN_COMMANDS],
+      io: OCSSD12_IO,
+      config: { serial: c.serial, mdts: c.mdts, maxIoQueues: c.queues - 1, mqes: c.entries, vwc: c.vwc, sgl: c.sgl, aerl: c.aerl, acl: c.acl, elpe: c.elpe, vid: c.vid, ssvid: c.vid, model: 'ocssd OCSSD 1.2 controller' },
+      ...(o.log !== undefined ? { log: o.log } : {}),
+    },
+    namespaces,
+    close() {
+      for (const ns of namespaces) ns.close();
+    },
+  };
+}
+
+/** The controller with its namespaces (closing it closes them): for tests and tools. */
+export function createOcssd12Controller(c: Ocssd12DeviceConfig, o: Ocssd12BuildOptions = {}): Controller {
+  return createController(ocssd12Blueprint(c, o));
 }
 
 /** This module's URL, for InProcessTransport.worker({ module: OCSSD12_DEVICE_MODULE, exportName: 'createOcssd12Device' }). */
@@ -109,7 +121,5 @@ export const OCSSD12_DEVICE_MODULE = new URL(import.meta.url);
 
 /** The DeviceFactory: the controller over the transport's host memory. ldebug lines go to stdout. */
 export function createOcssd12Device(config: Ocssd12DeviceConfig, env: DeviceEnvironment): InProcessDevice {
-  const ctrl = createOcssd12Controller(config);
-  const engine = new QueueEngine(ctrl, { memory: env.memory, onInterrupt: env.onInterrupt });
-  return { engine, close: () => ctrl.close() };
+  return inProcessDevice(ocssd12Blueprint(config), env, true);
 }

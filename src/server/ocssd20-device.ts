@@ -4,7 +4,8 @@
 // worker mode can import the factory by URL (OCSSD20_DEVICE_MODULE).
 import { resolve } from 'node:path';
 import { type Clock, FaultKind, Geometry, WallClock, openMedia } from '../media/index.js';
-import { Controller, Ocssd20Namespace, QueueEngine, ocssd20AdminCommands, ocssd20IoTable } from '../controller/index.js';
+import { Ocssd20Namespace, ocssd20AdminCommands, ocssd20IoTable } from '../controller/index.js';
+import { type DeviceBlueprint, inProcessDevice } from './blueprint.js';
 import type { DeviceEnvironment, InProcessDevice } from '../transport/index.js';
 import { type OptionValues, formatSize, optionError, parseDeviceLine } from './device-options.js';
 import {
@@ -177,23 +178,25 @@ function armFile(ns: Ocssd20Namespace, kind: FaultKind, f: FailLine, seed: numbe
   ns.injectFault({ kind, chunk: f, ...(f.sec !== undefined ? { sec: f.sec } : {}), trigger });
 }
 
-/** Builds the device over the transport's host memory (a DeviceFactory). */
-export function createOcssd20Device(config: Ocssd20DeviceConfig, env: DeviceEnvironment): Ocssd20Device {
+/** The namespace and controller options of an OCSSD 2.0 device (no transport). */
+export function ocssd20Blueprint(config: Ocssd20DeviceConfig): DeviceBlueprint & { readonly namespace: Ocssd20Namespace } {
   const clock = new WallClock();
   const namespace = openOcssd20Namespace(config, clock);
-  const ctrl = new Controller({
-    clock,
-    admin: ocssd20AdminCommands(),
-    io: namespace.io,
-    config: { serial: config.serial, model: 'ocssd OCSSD 2.0 controller', firmware: '2.0', mdts: config.mdts, maxIoQueues: config.queues - 1, mqes: config.entries, vwc: config.vwc, sgl: config.sgl },
-  });
-  ctrl.attachNamespace(namespace);
-  const engine = new QueueEngine(ctrl, { memory: env.memory, onInterrupt: env.onInterrupt });
   return {
-    engine,
-    namespace,
-    close() {
-      ctrl.close();
+    controller: {
+      clock,
+      admin: ocssd20AdminCommands(),
+      io: namespace.io,
+      config: { serial: config.serial, model: 'ocssd OCSSD 2.0 controller', firmware: '2.0', mdts: config.mdts, maxIoQueues: config.queues - 1, mqes: config.entries, vwc: config.vwc, sgl: config.sgl },
     },
+    namespaces: [namespace],
+    namespace,
+    close: () => namespace.close(),
   };
+}
+
+/** Builds the device over the transport's host memory (a DeviceFactory). */
+export function createOcssd20Device(config: Ocssd20DeviceConfig, env: DeviceEnvironment): Ocssd20Device {
+  const bp = ocssd20Blueprint(config);
+  return { ...inProcessDevice(bp, env, true), namespace: bp.namespace };
 }

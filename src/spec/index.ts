@@ -4,3 +4,4 @@ export * from './layout.js';
 export * from './nvme/index.js';
 export * from './ocssd/index.js';
 export * from './nvme-tcp/index.js';
+export * from './nbd.js';

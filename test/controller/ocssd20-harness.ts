@@ -96,6 +96,9 @@ export const LIST_ADDR = 0x10000;
 export const DLIST_ADDR = 0x20000;
 
 export class Harness {
+  /** Use the inline (fabrics) layout for multi-LBA commands and OOB: lists in the data or staged, OOB after the data. */
+  inline = false;
+  private tag = 0;
   readonly ctrl: Controller;
   readonly ns: Ocssd20Namespace;
   readonly mover = new ListMover();
@@ -167,6 +170,11 @@ export class Harness {
   }
 
   write(lbas: readonly number[], data: Uint8Array, oob: Uint8Array = new Uint8Array(lbas.length * this.ns.ms)): Outcome {
+    if (this.inline) {
+      const n = lbas.length;
+      this.mover.data = concat(n > 1 ? encodeList(lbas) : undefined, data, oob);
+      return this.run({ opc: 0x91, cdw10: n > 1 ? 0 : lbas[0]! >>> 0, cdw11: n > 1 ? 0 : Math.floor(lbas[0]! / TWO32), cdw12: n - 1, cdw13: 1 });
+    }
     const [lo, hi] = this.list(lbas, LIST_ADDR);
     this.mover.data = data;
     this.mover.meta = oob;
@@ -174,21 +182,45 @@ export class Harness {
   }
 
   read(lbas: readonly number[]): Outcome & { data: Uint8Array; oob: Uint8Array } {
+    if (this.inline) {
+      const n = lbas.length;
+      const [lo, hi] = n > 1 ? [this.stage(lbas), 0] : [lbas[0]! >>> 0, Math.floor(lbas[0]! / TWO32)];
+      const o = this.run({ opc: 0x92, cdw10: lo, cdw11: hi, cdw12: n - 1, cdw13: 1 });
+      const ss = this.ns.lbaSize;
+      return { ...o, data: this.mover.data.subarray(0, n * ss), oob: this.mover.data.subarray(n * ss) };
+    }
     const [lo, hi] = this.list(lbas, LIST_ADDR);
     const o = this.run({ opc: 0x92, cdw10: lo, cdw11: hi, cdw12: lbas.length - 1 });
     return { ...o, data: this.mover.data, oob: this.mover.meta };
   }
 
   reset(lbas: readonly number[], descriptors = false): Outcome & { desc: Uint8Array } {
+    if (this.inline && lbas.length > 1) {
+      const o = this.run({ opc: 0x90, cdw10: this.stage(lbas), cdw12: lbas.length - 1, cdw13: 1 });
+      return { ...o, desc: new Uint8Array(0) };
+    }
     const [lo, hi] = this.list(lbas, LIST_ADDR);
     const o = this.run({ opc: 0x90, cdw10: lo, cdw11: hi, cdw12: lbas.length - 1, mptr: descriptors ? 0x30000 : 0 });
     return { ...o, desc: this.mover.meta };
   }
 
   copy(src: readonly number[], dst: readonly number[]): Outcome {
+    if (this.inline && src.length > 1) {
+      this.mover.data = concat(encodeList(src), encodeList(dst));
+      return this.run({ opc: 0x93, cdw12: src.length - 1, cdw13: 1 });
+    }
     const [lo, hi] = this.list(src, LIST_ADDR);
     const [dlo, dhi] = this.list(dst, DLIST_ADDR);
     return this.run({ opc: 0x93, cdw10: lo, cdw11: hi, cdw12: src.length - 1, cdw14: dlo, cdw15: dhi });
+  }
+
+  /** Stages a list with 0x95; returns its tag. */
+  private stage(lbas: readonly number[]): number {
+    const tag = ++this.tag;
+    this.mover.data = encodeList(lbas);
+    const st = this.run({ opc: 0x95, cdw10: tag, cdw12: lbas.length - 1 }).status;
+    if (st !== 0) throw new Error(`Stage LBA List: 0x${st.toString(16)}`);
+    return tag;
   }
 
   scalarWrite(slba: number, data: Uint8Array, oob: Uint8Array = new Uint8Array((data.length / this.ns.lbaSize) * this.ns.ms)): Outcome {
@@ -223,6 +255,27 @@ export class Harness {
   lba(grp: number, pu: number, chk: number, sec: number): number {
     return this.ns.lbaOf((grp * this.ns.numPu + pu) * this.ns.numChk + chk, sec);
   }
+}
+
+function encodeList(lbas: readonly number[]): Uint8Array {
+  const b = new Uint8Array(8 * lbas.length);
+  const dv = new DataView(b.buffer);
+  lbas.forEach((l, i) => {
+    dv.setUint32(8 * i, l >>> 0, true);
+    dv.setUint32(8 * i + 4, Math.floor(l / TWO32), true);
+  });
+  return b;
+}
+
+function concat(...parts: (Uint8Array | undefined)[]): Uint8Array {
+  const list = parts.filter((p): p is Uint8Array => p !== undefined);
+  const out = new Uint8Array(list.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of list) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /** n sectors of `size` bytes whose content names `seed`. */

@@ -1,5 +1,7 @@
 // Model-based property test of the OCSSD 2.0 command set: random command sequences (vector
-// write / read / reset / copy, scalar write / read, program- and erase-fault arming) run against
+// write / read / reset / copy, scalar write / read, program-, erase-, uncorrectable- and
+// high-ECC-fault arming, with and without DULBE and Media Feedback, with host-memory lists and
+// the fabrics inline layout) run against
 // the device (real dispatch, memory media) and against a small reference model of the chunk
 // rules written here, independent of the implementation. Every status, completion bitmap, read
 // byte (data and OOB) and chunk descriptor (state, WP, WLI) is compared after every command.
@@ -29,6 +31,8 @@ const ST = {
   EARLY_CLOSE: 0x02f1 | DNR,
   OOO: 0x02f2 | DNR,
   DULB: 0x0287 | DNR,
+  URE: 0x0281 | DNR,
+  HIGH_ECC: 0x02d0,
 } as const;
 
 interface Params {
@@ -39,6 +43,10 @@ interface Params {
   readonly maxocpu: number;
   readonly endurance: number;
   readonly dulbe: boolean;
+  /** Media Feedback HECC: high-ECC reads report their status and bit. */
+  readonly feedback: boolean;
+  /** The fabrics inline layout for every command (lists in the data or staged, OOB after the data). */
+  readonly inline: boolean;
 }
 
 type Cmd =
@@ -49,7 +57,8 @@ type Cmd =
   | { readonly k: 'swrite'; readonly slba: number; readonly nlb: number; readonly seed: number }
   | { readonly k: 'sread'; readonly slba: number; readonly nlb: number }
   | { readonly k: 'pfail'; readonly chunk: number; readonly after: number }
-  | { readonly k: 'efail'; readonly chunk: number; readonly after: number };
+  | { readonly k: 'efail'; readonly chunk: number; readonly after: number }
+  | { readonly k: 'unc' | 'hecc'; readonly lba: number };
 
 // ---- the reference model ----
 
@@ -76,6 +85,9 @@ class Model {
   /** Counted (once) fault rules per chunk: sectors / erases still to let pass. */
   readonly pf = new Map<number, number>();
   readonly ef = new Map<number, number>();
+  /** Sectors (chunk * CLBA + sec) that always read uncorrectable / high ECC. */
+  readonly unc = new Set<number>();
+  readonly hecc = new Set<number>();
 
   constructor(readonly p: Params) {}
 
@@ -170,26 +182,34 @@ class Model {
     const data = new Uint8Array(n * SS);
     const oob = new Uint8Array(n * MS);
     if (lbas.some((l) => l >= SPACE)) return { status: ST.LBA_OUT_OF_RANGE, bitmap: this.bits(0, n) };
-    let status = 0;
+    let hard = 0;
+    let soft = 0;
     let bitmap = 0n;
     lbas.forEach((l, e) => {
       const ch = this.chunks[l >> 3]!;
       const s = l & 7;
       if (ch.state === 'OFFLINE') {
         bitmap |= 1n << BigInt(e);
-        status ||= ST.OFFLINE;
+        hard ||= ST.OFFLINE;
         return;
       }
       const limit = ch.state === 'CLOSED' ? ch.wp : ch.state === 'OPEN' ? ch.wp - this.p.mw : 0;
-      if (s < limit) {
+      if (s < limit && this.unc.has(l)) {
+        bitmap |= 1n << BigInt(e);
+        hard ||= ST.URE;
+      } else if (s < limit) {
         data.set(ch.sectors[s]!.subarray(0, SS), e * SS);
         oob.set(ch.sectors[s]!.subarray(SS), e * MS);
+        if (this.hecc.has(l) && this.p.feedback) {
+          bitmap |= 1n << BigInt(e);
+          soft ||= ST.HIGH_ECC;
+        }
       } else if (dulbe) {
         bitmap |= 1n << BigInt(e);
-        status ||= ST.DULB;
+        hard ||= ST.DULB;
       }
     });
-    return { status, bitmap, data, oob };
+    return { status: hard || soft, bitmap, data, oob };
   }
 
   reset(lbas: readonly number[]): Result {
@@ -258,6 +278,7 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ k: fc.constant('sread' as const), slba: fc.integer({ min: 0, max: SPACE + 2 }), nlb: fc.integer({ min: 1, max: 6 }) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('pfail' as const), chunk: chunkArb, after: fc.integer({ min: 0, max: 6 }) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('efail' as const), chunk: chunkArb, after: fc.integer({ min: 0, max: 2 }) }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constantFrom('unc' as const, 'hecc' as const), lba: fc.integer({ min: 0, max: SPACE - 1 }) }) },
 );
 
 const paramsArb: fc.Arbitrary<Params> = fc.record({
@@ -268,6 +289,8 @@ const paramsArb: fc.Arbitrary<Params> = fc.record({
   maxocpu: fc.constantFrom(0, 0, 1),
   endurance: fc.constantFrom(2, 3, 1000),
   dulbe: fc.boolean(),
+  feedback: fc.boolean(),
+  inline: fc.boolean(),
 });
 
 function sectorsOf(n: number, seed: number): [Uint8Array, Uint8Array] {
@@ -325,11 +348,12 @@ function check(h: Harness, m: Model, p: Params, cmd: Cmd, step: number): void {
         return;
       }
       const rd = m.read(cmd.src, p.dulbe);
-      if (rd.status !== 0) {
+      if (rd.status !== 0 && rd.status !== ST.HIGH_ECC) {
         same(got, rd);
         return;
       }
-      same(got, m.write(dst, rd.data!, rd.oob!));
+      const w = m.write(dst, rd.data!, rd.oob!);
+      same(got, { status: w.status || rd.status, bitmap: w.bitmap | rd.bitmap });
       return;
     }
     case 'swrite': {
@@ -343,6 +367,15 @@ function check(h: Harness, m: Model, p: Params, cmd: Cmd, step: number): void {
       m.pf.set(cmd.chunk, cmd.after);
       h.ns.injectFault({ kind: FaultKind.PROGRAM_FAIL, chunk: { grp: 0, pu: cmd.chunk >> 1, chk: cmd.chunk & 1 }, trigger: { mode: 'count', after: cmd.after } });
       return;
+    case 'unc':
+    case 'hecc': {
+      const set = cmd.k === 'unc' ? m.unc : m.hecc;
+      if (set.has(cmd.lba)) return;
+      set.add(cmd.lba);
+      const c = cmd.lba >> 3;
+      h.ns.injectFault({ kind: cmd.k === 'unc' ? FaultKind.UNCORRECTABLE : FaultKind.HIGH_ECC, chunk: { grp: 0, pu: c >> 1, chk: c & 1 }, sec: cmd.lba & 7, trigger: { mode: 'count', times: Infinity } });
+      return;
+    }
     case 'efail':
       if (m.ef.has(cmd.chunk)) return;
       m.ef.set(cmd.chunk, cmd.after);
@@ -375,7 +408,9 @@ test(`model-based: ${RUNS} random command sequences agree with the reference mod
       sequences++;
       const media = freshMedia({ numGrp: 1, numPu: 2, numChk: 2, clba: CLBA, sectorSize: SS, ms: MS, endurance: p.endurance });
       const h = new Harness({ media, keepMedia: true, numGrp: 1, numPu: 2, numChk: 2, clba: CLBA, sectorSize: SS, ms: MS, mccap: p.mccap, wsMin: p.wsMin, wsOpt: p.wsMin, mwCunits: p.mw, maxoc: p.maxoc, maxocpu: p.maxocpu, endurance: p.endurance });
+      h.inline = p.inline;
       if (p.dulbe) h.setDulbe(true);
+      if (p.feedback) h.run({ opc: 0x09, nsid: 0, cdw10: 0xca, cdw11: 1 }, 'admin');
       const m = new Model(p);
       cmds.forEach((cmd, i) => {
         check(h, m, p, cmd, i);

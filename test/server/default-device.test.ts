@@ -1,21 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Geometry } from '../../src/media/index.js';
-import { DEFAULT_IMAGE_SIZE, TUTORIAL_GEOMETRY, describeDevice, openDefaultDevice } from '../../src/server/index.js';
-import { tempDir } from '../media/helpers.js';
+import { join } from 'node:path';
+import { TUTORIAL_DEVICE_LINE, defaultDeviceLine } from '../../src/server/index.js';
 
-test('the default device is the tutorial geometry inside a 1 GiB image', () => {
-  const g = Geometry.create(TUTORIAL_GEOMETRY);
-  assert.equal(g.dataBytes, 768 * 2 ** 20);
-  assert.ok(g.dataBytes <= DEFAULT_IMAGE_SIZE);
-});
-
-test('openDefaultDevice creates and reopens the image and describes it', (t) => {
-  const dir = tempDir(t);
-  const d = openDefaultDevice(dir);
-  const text = describeDevice(d).join('\n');
-  d.media.close();
-  assert.match(text, /image: .*blknvme \(sparse, 1024 MiB\)/);
-  assert.match(text, /resident metadata: 1536 bytes/);
-  openDefaultDevice(dir).media.close();
+test("the default device is the tutorial's line with its files in the data directory and a 1 GiB image", () => {
+  const line = defaultDeviceLine('/tmp/x');
+  assert.ok(line.startsWith('nvme,drive=/tmp/x/blknvme,size=1G,serial=deadbeef,namespaces=1,lver=1,'));
+  assert.match(line, /lbbtable=\/tmp\/x\/bbtable\.qemu/);
+  assert.match(line, /lmetadata=\/tmp\/x\/meta\.qemu$/);
+  assert.doesNotMatch(line, /ldebug/, 'quiet unless asked');
+  // Every other option of the tutorial's line is kept as written.
+  for (const word of TUTORIAL_DEVICE_LINE.split(',').filter((w) => !/^(drive|lbbtable|lmetadata|ldebug)=/.test(w))) assert.ok(line.split(',').includes(word), word);
+  assert.ok(defaultDeviceLine('rel').includes(`drive=${join(process.cwd(), 'rel', 'blknvme')}`));
 });

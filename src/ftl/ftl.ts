@@ -1,0 +1,824 @@
+// The pblk-like FTL of one target: a full L2P at 4 KiB, the host write buffer, the writer that
+// stripes ws_opt units over the open line's chunks, line metadata, and GC with a rate limit.
+// Recovery and target creation live in target.ts; this file is the running FTL.
+//
+// The L2P holds, per LBA, UNMAPPED, CACHE | slot (the data is in the write buffer), or a
+// target-physical address (paddr, see line-layout.ts). vsc[line] counts the L2P entries that
+// point into the line: the valid sectors GC has to move.
+import { ChunkIoStatus, type ChunkDevice, type VectorResult, deviceAddress } from './chunk-device.js';
+import { type CapacityRule } from './capacity.js';
+import { type GcPolicyName, pickVictim, type VictimCandidate } from './gc-policy.js';
+import { LineLayout, lineOf, devAddr, type TargetShape } from './line-layout.js';
+import { LineEvent, LineState, nextLineState } from './line-state.js';
+import { NO_LBA, OOB_LBA, OOB_SEQ, encodeEmeta, encodeSmeta, decodeEmeta, emetaBytes } from './meta-format.js';
+import { Signal } from './signal.js';
+import { WriteBuffer } from './write-buffer.js';
+
+export const UNMAPPED = 0xffffffff;
+export const CACHE = 0x80000000;
+const isMedia = (v: number): boolean => v < CACHE;
+
+/** A read the media could not serve (uncorrectable data): the NBD layer maps it to EIO. */
+export class FtlIoError extends Error {
+  override readonly name = 'FtlIoError';
+}
+/** No room left even after GC: the target is full of valid data (NBD ENOSPC). */
+export class FtlNoSpaceError extends Error {
+  override readonly name = 'FtlNoSpaceError';
+}
+
+export interface FtlStats {
+  /** Sectors written by the user (4 KiB). */
+  userSectors: number;
+  /** Sectors re-written by GC. */
+  gcSectors: number;
+  /** Padding sectors (flushes of partial units). */
+  padSectors: number;
+  /** smeta and emeta sectors. */
+  metaSectors: number;
+  /** Sectors the device programmed (all of the above that succeeded). */
+  mediaSectors: number;
+  /** Sectors superseded in the buffer before they were written (never reached the media). */
+  droppedSectors: number;
+  gcLines: number;
+  programFailures: number;
+  eraseFailures: number;
+  /** Valid sectors GC could not read back (uncorrectable): now unmapped. */
+  lostSectors: number;
+}
+
+export interface LineInfo {
+  readonly id: number;
+  state: LineState;
+  seq: number;
+  layout: LineLayout | undefined;
+  /** Open line: LBA of each data position (NO_LBA when empty). */
+  lbas: Uint32Array | undefined;
+  nextUnit: number;
+  /** Open line: 1 per good-chunk slot whose writes failed (skipped from then on). */
+  failed: Uint8Array;
+  /** Open line: slots written but not yet readable from the media, per chunk slot, oldest first. */
+  pinned: number[][];
+  inflight: Set<Promise<void>>;
+  /** Open line resumed after recovery: sectors already written per chunk slot (skipped). */
+  resumeWp: Int32Array | undefined;
+}
+
+export interface TargetInfo {
+  readonly name: string;
+  readonly instance: number;
+  readonly puBegin: number;
+  readonly puEnd: number;
+  readonly op: number;
+  readonly rule: CapacityRule;
+  /** User capacity, 4 KiB sectors. */
+  readonly capacity: number;
+}
+
+export interface FtlTuning {
+  readonly gcPolicy?: GcPolicyName;
+  /** Write buffer size in sectors (default: 4 units per PU + mw_cunits per PU, at least 256). */
+  readonly bufferSectors?: number;
+  /** GC runs while free lines <= this (default 2). */
+  readonly gcStartLines?: number;
+}
+
+export class Ftl {
+  readonly l2p: Uint32Array;
+  readonly vsc: Int32Array;
+  readonly readers: Int32Array;
+  readonly lines: LineInfo[];
+  /** 1 per (line * nPus + pu) whose chunk is offline or failed. */
+  readonly chunkBad: Uint8Array;
+  readonly buf: WriteBuffer;
+  readonly stats: FtlStats = { userSectors: 0, gcSectors: 0, padSectors: 0, metaSectors: 0, mediaSectors: 0, droppedSectors: 0, gcLines: 0, programFailures: 0, eraseFailures: 0, lostSectors: 0 };
+  readonly freeQueue: number[] = [];
+  gcPolicy: GcPolicyName;
+  nextSeq = 1;
+  private readonly signal = new Signal();
+  private open: LineInfo | undefined;
+  private flushWaiting = 0;
+  private closing = false;
+  private failure: Error | undefined;
+  private writerDone: Promise<void> | undefined;
+  private gcDone: Promise<void> | undefined;
+  private readonly chunkBusy: (Promise<void> | undefined)[];
+  private readonly stageData: Uint8Array[] = [];
+  private readonly stageOob: Uint8Array[] = [];
+  private readonly stageAddr: Float64Array[] = [];
+  private readonly gcStart: number;
+  private readonly gcSlotReserve: number;
+  private readonly lineSpan: number;
+  private readonly fullLineSectors: number;
+  /** Room kept beyond GC's line for padding and failed chunks. */
+  private readonly margin: number;
+  private gcVictim = -1;
+  /** Lines GC could not empty (unreadable metadata and data); not picked again. */
+  private readonly gcGaveUp = new Set<number>();
+  /** GC victims emptied, waiting for their moved data to be written before the reset. */
+  private readonly pendingResets: { line: LineInfo; epoch: number }[] = [];
+  private resetting = 0;
+
+  constructor(
+    readonly dev: ChunkDevice,
+    readonly shape: TargetShape,
+    readonly info: TargetInfo,
+    tuning: FtlTuning = {},
+  ) {
+    const g = dev.geometry;
+    this.l2p = new Uint32Array(info.capacity).fill(UNMAPPED);
+    this.vsc = new Int32Array(shape.lines);
+    this.readers = new Int32Array(shape.lines);
+    this.chunkBad = new Uint8Array(shape.lines * shape.nPus);
+    this.lines = Array.from({ length: shape.lines }, (_, id) => ({ id, state: LineState.FREE as LineState, seq: 0, layout: undefined, lbas: undefined, nextUnit: 0, failed: new Uint8Array(0), pinned: [], inflight: new Set(), resumeWp: undefined }));
+    const slots = tuning.bufferSectors ?? Math.max(256, shape.nPus * (4 * shape.unit + g.mwCunits));
+    this.buf = new WriteBuffer(slots);
+    this.gcPolicy = tuning.gcPolicy ?? 'greedy';
+    this.gcStart = tuning.gcStartLines ?? 2;
+    this.gcSlotReserve = Math.min(Math.floor(slots / 4), 2 * shape.unit);
+    this.chunkBusy = new Array(shape.nPus).fill(undefined);
+    this.lineSpan = shape.nPus * shape.clba;
+    this.margin = shape.clba + 2 * shape.nPus * shape.unit;
+    this.fullLineSectors = new LineLayout(shape, 0, Array.from({ length: shape.nPus }, (_, i) => i)).dataSectors;
+  }
+
+  get capacity(): number {
+    return this.info.capacity;
+  }
+
+  get freeLines(): number {
+    return this.freeQueue.length;
+  }
+
+  /** Writes the first line's smeta (a new target is on the media before its first write). */
+  async openFirstLine(): Promise<void> {
+    while (!this.open && this.freeQueue.length > 0) await this.openLine();
+    if (!this.open) throw new FtlIoError(`${this.info.name}: could not write the first line's smeta`);
+  }
+
+  /** Starts the writer and GC loops (after recovery or formatting). */
+  start(): void {
+    this.writerDone = this.writerLoop().catch((e: unknown) => this.fail(e));
+    this.gcDone = this.gcLoop().catch((e: unknown) => this.fail(e));
+  }
+
+  private fail(e: unknown): void {
+    this.failure ??= e instanceof Error ? e : new Error(String(e));
+    this.signal.notify();
+  }
+
+  private check(): void {
+    if (this.failure) throw new FtlIoError(`${this.info.name}: the FTL stopped after a device error: ${this.failure.message}`);
+    if (this.closing) throw new FtlIoError(`${this.info.name}: the target is closed`);
+  }
+
+  // ---- L2P ----
+
+  setL2p(lba: number, v: number): void {
+    const old = this.l2p[lba]!;
+    if (isMedia(old)) this.vsc[Math.floor(old / this.lineSpan)]!--;
+    this.l2p[lba] = v;
+    if (isMedia(v)) this.vsc[Math.floor(v / this.lineSpan)]!++;
+  }
+
+  private current(s: number): boolean {
+    return this.l2p[this.buf.lba[s]!] === (CACHE | s) >>> 0;
+  }
+
+  // ---- user I/O ----
+
+  async readBlocks(lba: number, count: number, into: Uint8Array): Promise<void> {
+    this.check();
+    const max = this.dev.geometry.maxVector;
+    const addrs = new Float64Array(max);
+    const dest = new Int32Array(max);
+    const lines = new Int32Array(max);
+    let n = 0;
+    let stage: Uint8Array | undefined;
+    const issue = async (): Promise<void> => {
+      stage ??= new Uint8Array(max * 4096);
+      let r: VectorResult;
+      try {
+        r = await this.dev.read(addrs, n, stage);
+      } finally {
+        for (let i = 0; i < n; i++) this.readers[lines[i]!]!--;
+      }
+      if (r.status !== ChunkIoStatus.OK && r.status !== ChunkIoStatus.HIGH_ECC) throw new FtlIoError(`${this.info.name}: read of LBA ${lba}+${count} failed: media ${r.status}`);
+      for (let i = 0; i < n; i++) into.set(stage.subarray(i * 4096, i * 4096 + 4096), dest[i]! * 4096);
+      n = 0;
+    };
+    for (let i = 0; i < count; i++) {
+      const v = this.l2p[lba + i]!;
+      if (v === UNMAPPED) into.fill(0, i * 4096, i * 4096 + 4096);
+      else if (!isMedia(v)) into.set(this.buf.slotData(v & 0x7fffffff), i * 4096);
+      else {
+        const line = Math.floor(v / this.lineSpan);
+        this.readers[line]!++;
+        addrs[n] = devAddr(this.shape, v);
+        dest[n] = i;
+        lines[n] = line;
+        n++;
+        if (n === max) await issue();
+      }
+    }
+    if (n > 0) await issue();
+  }
+
+  async writeBlocks(lba: number, count: number, data: Uint8Array): Promise<void> {
+    for (let i = 0; i < count; i++) {
+      // The check and the fill run in one synchronous stretch, so GC cannot take the slot between.
+      while (!this.canAdmitUser()) {
+        this.signal.notify();
+        await this.signal.wait();
+      }
+      const s = this.buf.fill(lba + i, false);
+      this.buf.slotData(s).set(data.subarray(i * 4096, i * 4096 + 4096));
+      this.setL2p(lba + i, (CACHE | s) >>> 0);
+      this.stats.userSectors++;
+      if (this.buf.queued >= this.shape.unit) this.signal.notify();
+    }
+    this.signal.notify();
+  }
+
+  trimBlocks(lba: number, count: number): void {
+    this.check();
+    for (let i = 0; i < count; i++) this.setL2p(lba + i, UNMAPPED);
+  }
+
+  /** Every write that settled before the call is on the media, and the device flushed. */
+  async flush(): Promise<void> {
+    this.check();
+    const e = this.buf.closeEpoch();
+    if (!this.buf.settled(e) || this.pinnedInOpenLine()) {
+      this.flushWaiting++;
+      this.signal.notify();
+      try {
+        // With mw_cunits, written sectors are readable from the media only once mw_cunits more
+        // follow them in their chunk: the writer pads until none is left waiting (pblk does too).
+        while (!this.buf.settled(e) || this.pinnedInOpenLine()) {
+          this.check();
+          await this.signal.wait();
+        }
+      } finally {
+        this.flushWaiting--;
+      }
+    }
+    await this.dev.flush();
+  }
+
+  private pinnedInOpenLine(): boolean {
+    const o = this.open;
+    return o !== undefined && o.pinned.some((q) => q.length > 0);
+  }
+
+  /** Space (sectors) the queued data can still take without a new free line from GC. */
+  room(): number {
+    const o = this.open;
+    let left = 0;
+    if (o?.layout) {
+      const L = o.layout;
+      for (let u = o.nextUnit; u < L.dataEnd; u++) if (!o.failed[u % L.nGood]) left += this.shape.unit;
+    }
+    for (const id of this.freeQueue) left += this.freeLineSectors(id);
+    return left - this.buf.queued;
+  }
+
+  /** Data sectors a free line will hold (its good chunks). */
+  private freeLineSectors(id: number): number {
+    let n = 0;
+    for (let pu = 0; pu < this.shape.nPus; pu++) if (!this.chunkBad[id * this.shape.nPus + pu]) n++;
+    if (n === this.shape.nPus) return this.fullLineSectors;
+    return n === 0 ? 0 : new LineLayout(this.shape, id, Array.from({ length: n }, (_, i) => i)).dataSectors;
+  }
+
+  /** Whether GC may start moving a victim with `valid` sectors now (room as room() gives it). */
+  private victimFits(valid: number, room: number): boolean {
+    if (valid === 0) return true;
+    // One victim at a time unless there is plenty of room: moved data waiting to be written
+    // holds its victim's reset back, and failed chunks can shrink the room meanwhile.
+    if (this.pendingResets.length > 0 && valid + this.fullLineSectors > room - this.shape.unit) return false;
+    return valid <= room - this.shape.unit;
+  }
+
+  private gcCanHelp(room: number): boolean {
+    if (this.gcVictim >= 0 || this.resetting > 0) return true;
+    if (this.pendingResets.length > 0) return true;
+    for (const l of this.lines) {
+      if (l.state !== LineState.CLOSED || !l.layout || this.gcGaveUp.has(l.id)) continue;
+      const v = this.vsc[l.id]!;
+      if (v < l.layout.dataSectors && this.victimFits(v, room)) return true;
+    }
+    return false;
+  }
+
+  private canAdmitUser(): boolean {
+    this.check();
+    if (this.buf.freeSlots <= this.gcSlotReserve) return false;
+    const room = this.room();
+    if (room > this.fullLineSectors + this.margin) return true;
+    if (this.gcCanHelp(room)) return false;
+    if (room > 0) return true;
+    throw new FtlNoSpaceError(`${this.info.name}: no space left: every line holds valid data and GC has nothing to reclaim (${this.describeSpace()})`);
+  }
+
+  // ---- the writer ----
+
+  private stage(pu: number): { data: Uint8Array; oob: Uint8Array; addr: Float64Array } {
+    const g = this.dev.geometry;
+    if (!this.stageData[pu]) {
+      this.stageData[pu] = new Uint8Array(this.shape.unit * 4096);
+      this.stageOob[pu] = new Uint8Array(this.shape.unit * g.oobSize);
+      this.stageAddr[pu] = new Float64Array(this.shape.unit);
+    }
+    return { data: this.stageData[pu]!, oob: this.stageOob[pu]!, addr: this.stageAddr[pu]! };
+  }
+
+  private setLineState(l: LineInfo, ev: LineEvent): void {
+    l.state = nextLineState(l.id, l.state, ev);
+  }
+
+  private async writerLoop(): Promise<void> {
+    const unit = this.shape.unit;
+    const slots: number[] = [];
+    for (;;) {
+      if (this.failure) return;
+      const draining = this.flushWaiting > 0 || this.closing;
+      const padForMw = this.flushWaiting > 0 && this.buf.queued === 0 && this.pinnedInOpenLine();
+      if (!padForMw && (this.buf.queued === 0 || (!draining && this.buf.queued < unit))) {
+        if (this.closing && this.buf.queued === 0) return;
+        await this.signal.wait();
+        continue;
+      }
+      if (!this.open) {
+        if (!(await this.openLine())) {
+          const deadlocked = this.freeQueue.length === 0 && this.resetting === 0 && this.gcVictim < 0 && this.pendingResets.every((p) => !this.buf.settled(p.epoch));
+          if (deadlocked && !this.candidates().some((c) => c.valid === 0)) {
+            throw new FtlNoSpaceError(`${this.info.name}: out of space with ${this.buf.queued} sectors buffered: no free line and GC has nothing it can move`);
+          }
+          await this.signal.wait();
+        }
+        continue;
+      }
+      const line = this.open;
+      const L = line.layout!;
+      while (line.nextUnit < L.dataEnd && this.unitTaken(line, line.nextUnit)) line.nextUnit++;
+      if (line.nextUnit >= L.dataEnd) {
+        await this.closeLine(line);
+        continue;
+      }
+      const u = line.nextUnit;
+      const pu = L.unitPu(u);
+      const busy = this.chunkBusy[pu];
+      if (busy) {
+        await busy;
+        continue;
+      }
+      slots.length = 0;
+      while (slots.length < unit && this.buf.queued > 0) {
+        const s = this.buf.dequeue();
+        if (!this.current(s)) {
+          this.buf.written(s);
+          this.buf.release(s);
+          this.stats.droppedSectors++;
+          continue;
+        }
+        slots.push(s);
+      }
+      if (slots.length === 0 && !padForMw) {
+        this.signal.notify();
+        continue;
+      }
+      line.nextUnit = u + 1;
+      const p = this.writeUnit(line, u, slots.slice()).finally(() => {
+        this.chunkBusy[pu] = undefined;
+        line.inflight.delete(p);
+        this.signal.notify();
+      });
+      this.chunkBusy[pu] = p;
+      line.inflight.add(p);
+    }
+  }
+
+  /** Unit u of an open line cannot take data: its chunk failed, or it was written before a restart. */
+  private unitTaken(line: LineInfo, u: number): boolean {
+    const L = line.layout!;
+    const slot = u % L.nGood;
+    return line.failed[slot] === 1 || (line.resumeWp !== undefined && L.unitSector(u) < line.resumeWp[slot]!);
+  }
+
+  /**
+   * Recovery: makes the newest line, open at the crash, the open line again, so its free units
+   * are not lost (with no free line left, nothing else could take GC's moves). `wpOf` gives each
+   * chunk's write pointer; a chunk whose pointer is not on a unit boundary is not written again.
+   */
+  resumeLine(line: LineInfo, lbas: Uint32Array, wpOf: (pu: number) => number): void {
+    const L = line.layout!;
+    line.state = LineState.OPEN;
+    line.lbas = lbas;
+    line.nextUnit = 1;
+    line.failed = new Uint8Array(L.nGood);
+    line.pinned = Array.from({ length: L.nGood }, () => []);
+    line.resumeWp = new Int32Array(L.nGood);
+    L.good.forEach((pu, slot) => {
+      const wp = wpOf(pu);
+      line.resumeWp![slot] = wp;
+      if (wp % this.shape.unit !== 0 || wp >= this.shape.clba) line.failed[slot] = 1;
+    });
+    this.open = line;
+  }
+
+  private async writeUnit(line: LineInfo, u: number, slots: number[]): Promise<void> {
+    const L = line.layout!;
+    const g = this.dev.geometry;
+    const unit = this.shape.unit;
+    const pu = L.unitPu(u);
+    const sec0 = L.unitSector(u);
+    const d0 = (u - 1) * unit;
+    const st = this.stage(pu);
+    const ov = new DataView(st.oob.buffer, st.oob.byteOffset, st.oob.byteLength);
+    for (let i = 0; i < unit; i++) {
+      st.addr[i] = deviceAddress(g, this.shape.puBegin + pu, line.id, sec0 + i);
+      if (i < slots.length) {
+        const s = slots[i]!;
+        st.data.set(this.buf.slotData(s), i * 4096);
+        ov.setUint32(i * g.oobSize + OOB_LBA, this.buf.lba[s]!, true);
+        line.lbas![d0 + i] = this.buf.lba[s]!;
+      } else {
+        st.data.fill(0, i * 4096, i * 4096 + 4096);
+        ov.setUint32(i * g.oobSize + OOB_LBA, NO_LBA, true);
+      }
+      if (g.oobSize >= 8) ov.setUint32(i * g.oobSize + OOB_SEQ, line.seq, true);
+    }
+    const r = await this.deviceWrite(st.addr, unit, st.data, st.oob);
+    let anyFailed = false;
+    const requeue: number[] = [];
+    for (let i = 0; i < unit; i++) {
+      const bad = r.status !== ChunkIoStatus.OK && (r.failed === 0n || ((r.failed >> BigInt(i)) & 1n) === 1n);
+      if (bad) anyFailed = true;
+      else this.stats.mediaSectors++;
+      if (i >= slots.length) {
+        if (!bad) this.stats.padSectors++;
+        continue;
+      }
+      const s = slots[i]!;
+      if (bad) {
+        line.lbas![d0 + i] = NO_LBA;
+        if (this.current(s)) requeue.push(s);
+        else {
+          this.buf.written(s);
+          this.buf.release(s);
+        }
+        continue;
+      }
+      if (this.buf.gc[s]) this.stats.gcSectors++;
+      this.buf.written(s);
+      const paddr = L.paddr(pu, sec0 + i);
+      if (!this.current(s)) this.buf.release(s);
+      else if (g.mwCunits === 0) {
+        this.setL2p(this.buf.lba[s]!, paddr);
+        this.buf.release(s);
+      } else {
+        this.buf.pin(s, paddr);
+        line.pinned[L.slotOf[pu]!]!.push(s);
+      }
+    }
+    for (let k = requeue.length - 1; k >= 0; k--) this.buf.requeueFront(requeue[k]!);
+    if (anyFailed) {
+      line.failed[L.slotOf[pu]!] = 1;
+      this.chunkBad[line.id * this.shape.nPus + pu] = 1;
+      this.stats.programFailures++;
+    } else this.releasePinned(line, L.slotOf[pu]!, sec0 + unit);
+  }
+
+  private async deviceWrite(addrs: Float64Array, n: number, data: Uint8Array, oob: Uint8Array): Promise<VectorResult> {
+    try {
+      return await this.dev.write(addrs, n, data, oob);
+    } catch {
+      return { status: ChunkIoStatus.ERROR, failed: 0n };
+    }
+  }
+
+  /** Frees pinned slots of a chunk whose sectors are now readable (wp passed them by mw_cunits). */
+  private releasePinned(line: LineInfo, slot: number, ackWp: number): void {
+    const q = line.pinned[slot]!;
+    const mw = this.dev.geometry.mwCunits;
+    let k = 0;
+    while (k < q.length) {
+      const s = q[k]!;
+      if (ackWp !== Infinity && (this.buf.paddr[s]! % this.shape.clba) + mw >= ackWp) break;
+      if (this.current(s)) this.setL2p(this.buf.lba[s]!, this.buf.paddr[s]!);
+      this.buf.release(s);
+      k++;
+    }
+    if (k > 0) q.splice(0, k);
+  }
+
+  /** Opens the next free line: smeta first. False when there is none (GC will make one). */
+  private async openLine(): Promise<boolean> {
+    const id = this.freeQueue.shift();
+    if (id === undefined) return false;
+    const line = this.lines[id]!;
+    const good: number[] = [];
+    for (let pu = 0; pu < this.shape.nPus; pu++) if (!this.chunkBad[id * this.shape.nPus + pu]) good.push(pu);
+    const L = new LineLayout(this.shape, id, good);
+    if (!L.usable) {
+      this.setLineState(line, LineEvent.RETIRE);
+      return true;
+    }
+    this.setLineState(line, LineEvent.OPEN);
+    line.layout = L;
+    line.seq = this.nextSeq++;
+    line.nextUnit = 1;
+    line.failed = new Uint8Array(L.nGood);
+    line.pinned = Array.from({ length: L.nGood }, () => []);
+    line.lbas = new Uint32Array(L.dataSectors).fill(NO_LBA);
+    line.resumeWp = undefined;
+    this.signal.notify();
+    const st = this.stage(L.good[0]!);
+    encodeSmeta({ ...this.info, rule: this.info.rule === '4.12' ? 1 : 0, line: id, seq: line.seq, clba: this.shape.clba, wsOpt: this.shape.unit, lines: this.shape.lines, good }, st.data);
+    st.data.fill(0, 4096);
+    this.fillMetaOob(st.oob, line.seq);
+    for (let i = 0; i < this.shape.unit; i++) st.addr[i] = deviceAddress(this.dev.geometry, this.shape.puBegin + L.good[0]!, id, i);
+    const r = await this.deviceWrite(st.addr, this.shape.unit, st.data, st.oob);
+    if (r.status !== ChunkIoStatus.OK) {
+      // No smeta, no data: the line is closed empty; GC resets it (recovery sees no smeta).
+      this.chunkBad[id * this.shape.nPus + L.good[0]!] = 1;
+      this.stats.programFailures++;
+      line.lbas = undefined;
+      this.setLineState(line, LineEvent.CLOSE);
+      this.signal.notify();
+      return true;
+    }
+    this.stats.metaSectors += this.shape.unit;
+    this.stats.mediaSectors += this.shape.unit;
+    this.open = line;
+    return true;
+  }
+
+  private fillMetaOob(oob: Uint8Array, seq: number): void {
+    const g = this.dev.geometry;
+    const dv = new DataView(oob.buffer, oob.byteOffset, oob.byteLength);
+    for (let i = 0; i < this.shape.unit; i++) {
+      dv.setUint32(i * g.oobSize + OOB_LBA, NO_LBA, true);
+      if (g.oobSize >= 8) dv.setUint32(i * g.oobSize + OOB_SEQ, seq, true);
+    }
+  }
+
+  /** Data area full: wait for its writes, write emeta, close. */
+  private async closeLine(line: LineInfo): Promise<void> {
+    while (line.inflight.size > 0) await Promise.all([...line.inflight]);
+    const L = line.layout!;
+    const unit = this.shape.unit;
+    const bytes = new Uint8Array(L.emetaUnits * unit * 4096);
+    encodeEmeta(line.id, line.seq, this.info.instance, line.lbas!, bytes);
+    for (let e = 0; e < L.emetaUnits; e++) {
+      const u = L.dataEnd + e;
+      const pu = L.unitPu(u);
+      if (this.unitTaken(line, u)) continue;
+      const st = this.stage(pu);
+      st.data.set(bytes.subarray(e * unit * 4096, (e + 1) * unit * 4096));
+      this.fillMetaOob(st.oob, line.seq);
+      for (let i = 0; i < unit; i++) st.addr[i] = deviceAddress(this.dev.geometry, this.shape.puBegin + pu, line.id, L.unitSector(u) + i);
+      const r = await this.deviceWrite(st.addr, unit, st.data, st.oob);
+      if (r.status === ChunkIoStatus.OK) {
+        this.stats.metaSectors += unit;
+        this.stats.mediaSectors += unit;
+      } else {
+        line.failed[L.slotOf[pu]!] = 1;
+        this.chunkBad[line.id * this.shape.nPus + pu] = 1;
+        this.stats.programFailures++;
+      }
+    }
+    for (let k = 0; k < L.nGood; k++) this.releasePinned(line, k, Infinity);
+    line.lbas = undefined;
+    line.resumeWp = undefined;
+    this.setLineState(line, LineEvent.CLOSE);
+    if (this.open === line) this.open = undefined;
+    this.signal.notify();
+  }
+
+  // ---- GC ----
+
+  private candidates(): VictimCandidate[] {
+    const c: VictimCandidate[] = [];
+    for (const l of this.lines) if (l.state === LineState.CLOSED && !this.gcGaveUp.has(l.id)) c.push({ line: l.id, valid: this.vsc[l.id]!, capacity: l.layout?.dataSectors ?? 1, seq: l.seq });
+    return c;
+  }
+
+  private async gcLoop(): Promise<void> {
+    for (;;) {
+      if (this.closing || this.failure) return;
+      // Victims whose moved data is on the media now: reset them.
+      for (let k = 0; k < this.pendingResets.length; ) {
+        const p = this.pendingResets[k]!;
+        if (!this.buf.settled(p.epoch) || this.readers[p.line.id]! > 0) {
+          k++;
+          continue;
+        }
+        this.pendingResets.splice(k, 1);
+        this.resetting++;
+        try {
+          await this.resetLine(p.line);
+        } finally {
+          this.resetting--;
+        }
+        this.stats.gcLines++;
+        this.signal.notify();
+      }
+      const c = this.candidates();
+      let victim: VictimCandidate | undefined = c.find((x) => x.valid === 0);
+      if (!victim && this.freeQueue.length <= this.gcStart) {
+        const i = pickVictim(this.gcPolicy, c, this.nextSeq);
+        if (i >= 0 && this.victimFits(c[i]!.valid, this.room())) victim = c[i];
+      }
+      if (victim) {
+        await this.collect(this.lines[victim.line]!);
+        continue;
+      }
+      if (this.pendingResets.length > 0) {
+        // Nothing else to do: push the moved data out (pads a partial unit) so the resets can go.
+        if (this.pendingResets.some((p) => !this.buf.settled(p.epoch))) await this.flush();
+        else await new Promise((r) => setImmediate(r));
+        continue;
+      }
+      await this.signal.wait();
+    }
+  }
+
+  /** Moves a line's valid sectors into the write buffer; the reset waits until they are written. */
+  private async collect(line: LineInfo): Promise<void> {
+    this.setLineState(line, LineEvent.GC_PICK);
+    this.gcVictim = line.id;
+    try {
+      if (this.vsc[line.id]! > 0) {
+        const L = line.layout!;
+        const lbas = await this.lineLbas(line);
+        const max = this.dev.geometry.maxVector;
+        const addrs = new Float64Array(max);
+        const srcs = new Uint32Array(max);
+        const lbaOf = new Uint32Array(max);
+        const data = new Uint8Array(max * 4096);
+        let n = 0;
+        const move = async (): Promise<void> => {
+          const r = await this.dev.read(addrs, n, data).catch((): VectorResult => ({ status: ChunkIoStatus.ERROR, failed: 0n }));
+          for (let i = 0; i < n; i++) {
+            const bad = r.status !== ChunkIoStatus.OK && r.status !== ChunkIoStatus.HIGH_ECC && (r.failed === 0n || ((r.failed >> BigInt(i)) & 1n) === 1n);
+            if (bad) {
+              if (this.l2p[lbaOf[i]!] === srcs[i]) {
+                this.setL2p(lbaOf[i]!, UNMAPPED);
+                this.stats.lostSectors++;
+              }
+              continue;
+            }
+            while (this.buf.freeSlots === 0) {
+              this.check();
+              await this.signal.wait();
+            }
+            if (this.l2p[lbaOf[i]!] !== srcs[i]) continue; // overwritten or trimmed meanwhile
+            const s = this.buf.fill(lbaOf[i]!, true);
+            this.buf.slotData(s).set(data.subarray(i * 4096, i * 4096 + 4096));
+            this.setL2p(lbaOf[i]!, (CACHE | s) >>> 0);
+          }
+          this.signal.notify();
+          n = 0;
+        };
+        for (let d = 0; d < lbas.length; d++) {
+          const lba = lbas[d]!;
+          if (lba === NO_LBA || lba >= this.capacity) continue;
+          const p = L.dataPaddr(d);
+          if (this.l2p[lba] !== p) continue;
+          addrs[n] = devAddr(this.shape, p);
+          srcs[n] = p;
+          lbaOf[n] = lba;
+          n++;
+          if (n === max) await move();
+        }
+        if (n > 0) await move();
+      }
+      if (this.vsc[line.id]! !== 0) {
+        // Entries the list did not name (emeta and OOB both unreadable): keep the line.
+        this.setLineState(line, LineEvent.GC_ABORT);
+        this.gcGaveUp.add(line.id);
+        return;
+      }
+      this.pendingResets.push({ line, epoch: this.buf.closeEpoch() });
+    } finally {
+      this.gcVictim = -1;
+      this.signal.notify();
+    }
+  }
+
+  private async resetLine(line: LineInfo): Promise<void> {
+    const L = line.layout;
+    const g = this.dev.geometry;
+    const pus = L ? [...L.good] : Array.from({ length: this.shape.nPus }, (_, i) => i);
+    // The smeta chunk first: once it is gone, recovery treats the rest as garbage.
+    const one = async (pu: number): Promise<void> => {
+      const a = Float64Array.of(deviceAddress(g, this.shape.puBegin + pu, line.id, 0));
+      const r = await this.dev.reset(a, 1).catch((): VectorResult => ({ status: ChunkIoStatus.ERROR, failed: 1n }));
+      if (r.status !== ChunkIoStatus.OK) {
+        this.chunkBad[line.id * this.shape.nPus + pu] = 1;
+        this.stats.eraseFailures++;
+      }
+    };
+    if (pus.length > 0) await one(pus[0]!);
+    await Promise.all(pus.slice(1).map(one));
+    line.layout = undefined;
+    line.seq = 0;
+    this.setLineState(line, LineEvent.RESET);
+    this.freeQueue.push(line.id);
+  }
+
+  /** LBA of every data position of a closed line: emeta, or an OOB scan when emeta is unreadable. */
+  async lineLbas(line: LineInfo, wps?: (pu: number) => number): Promise<Uint32Array> {
+    const fromEmeta = await this.readEmeta(line);
+    if (fromEmeta) return fromEmeta;
+    let wpOf = wps;
+    if (!wpOf) {
+      const report = await this.dev.chunkReport();
+      const g = this.dev.geometry;
+      wpOf = (pu) => report[(this.shape.puBegin + pu) * g.numChunk + line.id]!.wp;
+    }
+    return this.scanOob(line, wpOf);
+  }
+
+  async readEmeta(line: LineInfo): Promise<Uint32Array | undefined> {
+    const L = line.layout!;
+    const unit = this.shape.unit;
+    const bytes = new Uint8Array(L.emetaUnits * unit * 4096);
+    const addrs = new Float64Array(unit);
+    for (let e = 0; e < L.emetaUnits; e++) {
+      const u = L.dataEnd + e;
+      for (let i = 0; i < unit; i++) addrs[i] = deviceAddress(this.dev.geometry, this.shape.puBegin + L.unitPu(u), line.id, L.unitSector(u) + i);
+      const r = await this.dev.read(addrs, unit, bytes.subarray(e * unit * 4096, (e + 1) * unit * 4096)).catch((): VectorResult => ({ status: ChunkIoStatus.ERROR, failed: 0n }));
+      if (r.status !== ChunkIoStatus.OK && r.status !== ChunkIoStatus.HIGH_ECC) return undefined;
+    }
+    if (emetaBytes(L.dataSectors) > bytes.length) return undefined;
+    return decodeEmeta(bytes, line.id, line.seq, this.info.instance, L.dataSectors);
+  }
+
+  /** Reads the OOB of every written data sector of the line (up to each chunk's write pointer). */
+  async scanOob(line: LineInfo, wpOf: (pu: number) => number): Promise<Uint32Array> {
+    const L = line.layout!;
+    const g = this.dev.geometry;
+    const out = new Uint32Array(L.dataSectors).fill(NO_LBA);
+    const max = g.maxVector;
+    const addrs = new Float64Array(max);
+    const data = new Uint8Array(max * 4096);
+    const oob = new Uint8Array(max * g.oobSize);
+    const ov = new DataView(oob.buffer);
+    for (const pu of L.good) {
+      const wp = Math.min(wpOf(pu), this.shape.clba);
+      for (let s0 = 0; s0 < wp; s0 += max) {
+        const n = Math.min(max, wp - s0);
+        for (let i = 0; i < n; i++) addrs[i] = deviceAddress(g, this.shape.puBegin + pu, line.id, s0 + i);
+        const r = await this.dev.read(addrs, n, data, oob).catch((): VectorResult => ({ status: ChunkIoStatus.ERROR, failed: (1n << BigInt(n)) - 1n }));
+        for (let i = 0; i < n; i++) {
+          if (r.status !== ChunkIoStatus.OK && r.status !== ChunkIoStatus.HIGH_ECC && (r.failed === 0n || ((r.failed >> BigInt(i)) & 1n) === 1n)) continue;
+          const d = L.dataPosition(L.paddr(pu, s0 + i));
+          if (d < 0) continue;
+          if (g.oobSize >= 8 && ov.getUint32(i * g.oobSize + OOB_SEQ, true) !== line.seq) continue;
+          out[d] = ov.getUint32(i * g.oobSize + OOB_LBA, true);
+        }
+      }
+    }
+    return out;
+  }
+
+  // ---- shutdown ----
+
+  /** Flushes, stops the loops. The open line stays open on the media (recovery scans it). */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    if (!this.failure) await this.flush();
+    this.closing = true;
+    this.signal.notify();
+    await this.writerDone;
+    await this.gcDone;
+    for (const l of this.lines) while (l.inflight.size > 0) await Promise.all([...l.inflight]);
+  }
+
+  /** One line of numbers for messages: free lines, room, valid/capacity of the closed lines. */
+  describeSpace(): string {
+    const closed = this.lines.filter((l) => l.state === LineState.CLOSED).map((l) => `${this.vsc[l.id]}/${l.layout?.dataSectors ?? 0}`);
+    return `free lines ${this.freeQueue.length}, room ${this.room()} sectors, buffered ${this.buf.queued}, pending resets ${this.pendingResets.length}, closed lines valid/size ${closed.join(' ')}`;
+  }
+
+  /** Counts for the dashboard and the bench. */
+  lineCensus(): Record<'free' | 'open' | 'closed' | 'gc' | 'bad', number> {
+    const c = { free: 0, open: 0, closed: 0, gc: 0, bad: 0 };
+    for (const l of this.lines) c[(['free', 'open', 'closed', 'gc', 'bad'] as const)[l.state]]++;
+    return c;
+  }
+
+  /** Valid sectors the L2P maps (on the media or in the buffer). */
+  mappedSectors(): number {
+    let n = 0;
+    for (let i = 0; i < this.l2p.length; i++) if (this.l2p[i] !== UNMAPPED) n++;
+    return n;
+  }
+
+  lineOfPaddr(p: number): number {
+    return lineOf(this.shape, p);
+  }
+}

@@ -1,0 +1,121 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTarget, openTarget, discoverTargets, removeTarget } from '../../src/ftl/index.js';
+import { block, mediaDevice, xorshift } from './helpers.js';
+
+async function readBlock(v: { read(o: number, b: Uint8Array): Promise<void> }, lba: number): Promise<Uint8Array> {
+  const b = new Uint8Array(4096);
+  await v.read(lba * 4096, b);
+  return b;
+}
+
+test('writes read back from the buffer, from the media and after reopening', async () => {
+  const dev = mediaDevice({ jitterSeed: 7 });
+  const v = await createTarget(dev, { name: 'mydevice', puBegin: 0, puEnd: 3 });
+  assert.equal(v.size, 3328 * 4096);
+  const n = 600;
+  for (let lba = 0; lba < n; lba++) await v.write(lba * 4096, block(lba, 1));
+  assert.deepEqual(await readBlock(v, 5), block(5, 1));
+  await v.flush();
+  for (let lba = 0; lba < n; lba += 37) assert.deepEqual(await readBlock(v, lba), block(lba, 1));
+  assert.deepEqual(await readBlock(v, n + 1), new Uint8Array(4096));
+  await v.close();
+  const again = await openTarget(dev, { puBegin: 0, puEnd: 3 });
+  assert.equal(again.name, 'mydevice');
+  assert.equal(again.size, v.size);
+  for (let lba = 0; lba < n; lba++) assert.deepEqual(await readBlock(again, lba), block(lba, 1), `lba ${lba}`);
+  assert.equal(again.ftl.mappedSectors(), n);
+  await again.close();
+});
+
+test('random overwrites through GC keep the newest data (greedy and cost-benefit)', async () => {
+  for (const gcPolicy of ['greedy', 'cost-benefit'] as const) {
+    const dev = mediaDevice({ jitterSeed: 3 });
+    const v = await createTarget(dev, { name: 't', puBegin: 0, puEnd: 3, gcPolicy });
+    const cap = v.size / 4096;
+    const ver = new Int32Array(cap);
+    const rnd = xorshift(11);
+    for (let lba = 0; lba < cap; lba++) {
+      ver[lba] = 1;
+      await v.write(lba * 4096, block(lba, 1));
+    }
+    for (let i = 0; i < cap * 2; i++) {
+      const lba = Math.floor(rnd() * cap);
+      ver[lba]!++;
+      await v.write(lba * 4096, block(lba, ver[lba]!));
+    }
+    await v.flush();
+    const st = v.ftl.stats;
+    assert.ok(st.gcLines > 10, `${gcPolicy}: GC ran (${st.gcLines} lines)`);
+    assert.ok(st.gcSectors > 0);
+    for (let lba = 0; lba < cap; lba += 7) assert.deepEqual(await readBlock(v, lba), block(lba, ver[lba]!), `${gcPolicy} lba ${lba}`);
+    await v.close();
+    const again = await openTarget(dev, { puBegin: 0, puEnd: 3 });
+    for (let lba = 0; lba < cap; lba++) assert.deepEqual(await readBlock(again, lba), block(lba, ver[lba]!), `${gcPolicy} reopened lba ${lba}`);
+    await again.close();
+  }
+});
+
+test('trim reads zeroes and frees space; writeZeroes reads zeroes', async () => {
+  const dev = mediaDevice();
+  const v = await createTarget(dev, { name: 't', puBegin: 0, puEnd: 3 });
+  for (let lba = 0; lba < 64; lba++) await v.write(lba * 4096, block(lba, 1));
+  await v.trim(8 * 4096, 8 * 4096);
+  await v.writeZeroes(32 * 4096, 4 * 4096);
+  assert.equal(v.ftl.mappedSectors(), 56);
+  assert.deepEqual(await readBlock(v, 9), new Uint8Array(4096));
+  assert.deepEqual(await readBlock(v, 33), new Uint8Array(4096));
+  assert.deepEqual(await readBlock(v, 16), block(16, 1));
+  await assert.rejects(v.write(1, new Uint8Array(4096)), /not aligned/);
+  await assert.rejects(v.read(v.size, new Uint8Array(4096)), /past the volume/);
+  await v.close();
+});
+
+test('mw_cunits: sectors stay readable from the buffer until the device can serve them', async () => {
+  const dev = mediaDevice({ mwCunits: 16, jitterSeed: 5 });
+  const v = await createTarget(dev, { name: 't', puBegin: 0, puEnd: 3 });
+  for (let lba = 0; lba < 40; lba++) await v.write(lba * 4096, block(lba, 1));
+  await v.flush();
+  for (let lba = 0; lba < 40; lba++) assert.deepEqual(await readBlock(v, lba), block(lba, 1));
+  await v.close();
+});
+
+test('program and erase failures lose nothing', async () => {
+  const dev = mediaDevice({ jitterSeed: 9 });
+  for (const after of [1500, 2500, 4000]) dev.media.faults.add({ kind: 'program-fail', trigger: { mode: 'count', after, times: 1 } });
+  for (const after of [20, 45]) dev.media.faults.add({ kind: 'erase-fail', trigger: { mode: 'count', after, times: 1 } });
+  const v = await createTarget(dev, { name: 't', puBegin: 0, puEnd: 3, op: 30 });
+  const cap = v.size / 4096;
+  const ver = new Int32Array(cap);
+  const rnd = xorshift(5);
+  for (let i = 0; i < cap * 2; i++) {
+    const lba = Math.floor(rnd() * cap);
+    ver[lba]!++;
+    await v.write(lba * 4096, block(lba, ver[lba]!));
+  }
+  await v.flush();
+  const st = v.ftl.stats;
+  assert.equal(st.programFailures, 3, 'program failures seen');
+  assert.ok(st.eraseFailures >= 2, `erase failures seen (${st.eraseFailures})`);
+  for (let lba = 0; lba < cap; lba++) assert.deepEqual(await readBlock(v, lba), ver[lba] ? block(lba, ver[lba]!) : new Uint8Array(4096), `lba ${lba}`);
+  await v.close();
+  const again = await openTarget(dev, { puBegin: 0, puEnd: 3 });
+  for (let lba = 0; lba < cap; lba++) assert.deepEqual(await readBlock(again, lba), ver[lba] ? block(lba, ver[lba]!) : new Uint8Array(4096), `reopened lba ${lba}`);
+  await again.close();
+});
+
+test('discoverTargets finds targets by their smeta; removeTarget erases one', async () => {
+  const dev = mediaDevice();
+  const a = await createTarget(dev, { name: 'left', puBegin: 0, puEnd: 1, op: 20 });
+  const b = await createTarget(dev, { name: 'right', puBegin: 2, puEnd: 3 });
+  await a.write(0, block(0, 1));
+  await a.close();
+  const found = await discoverTargets(dev);
+  assert.deepEqual(found.map((t) => [t.name, t.puBegin, t.puEnd, t.op]), [['left', 0, 1, 20], ['right', 2, 3, 11]]);
+  await removeTarget(b);
+  assert.deepEqual((await discoverTargets(dev)).map((t) => t.name), ['left']);
+  await assert.rejects(openTarget(dev, { puBegin: 2, puEnd: 3 }), /no FTL target on PUs 2-3/);
+  await assert.rejects(createTarget(dev, { name: 'bad name', puBegin: 0, puEnd: 1 }), /target name/);
+  await assert.rejects(createTarget(dev, { name: 'x', puBegin: 0, puEnd: 9 }), /PU range -b 0 -e 9/);
+  await assert.rejects(createTarget(dev, { name: 'x', puBegin: 0, puEnd: 1, op: 0 }), /over-provisioning \(-o\) 0/);
+});
