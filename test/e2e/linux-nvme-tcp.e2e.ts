@@ -3,9 +3,9 @@
 // scripted session; each test asserts one part of the guest's output.
 //   1. harness + reference: nvme-cli runs; the guest reaches a probe on host loopback (exact
 //      ICReq and Connect); the session passes against Linux's own nvmet target in the guest.
-//   2. ocssd: the same session against the emulator's NVMe/TCP target on host loopback.
+//   2. ocssd: the same session against the emulator's NVMe/TCP target on host loopback, once with
+//      TcpTarget in this process and once with a spawned `ocssd serve` (OCSSD_E2E_TARGET).
 // Run with `npm run test:e2e` (not part of `npm test`). Logs of the last runs: .e2e-cache/runs/.
-// OCSSD_E2E_TARGET=serve runs suite 2 against a spawned `ocssd serve` (serve-target.ts).
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -269,8 +269,8 @@ describe('harness and reference: Linux nvmet-tcp inside the guest', { timeout: 6
 });
 
 // OCSSD_E2E_TARGET: which ocssd targets get a suite (one guest boot each), comma-separated:
-// `inprocess` (TcpTarget in this process, the default) and/or `serve` (a spawned `ocssd serve`).
-const TARGETS = (process.env['OCSSD_E2E_TARGET'] ?? 'inprocess').split(',').map((x) => x.trim());
+// `inprocess` (TcpTarget in this process) and `serve` (a spawned `ocssd serve`); default both.
+const TARGETS = (process.env['OCSSD_E2E_TARGET'] ?? 'inprocess,serve').split(',').map((x) => x.trim());
 for (const kind of TARGETS) {
   if (kind !== 'inprocess' && kind !== 'serve') throw new Error(`OCSSD_E2E_TARGET: ${JSON.stringify(kind)} is not inprocess or serve`);
 }
