@@ -2,7 +2,7 @@
 // a raw Node socket pair carrying the same bytes in the same exchanges (request 72 bytes; read:
 // 24 + data + 24 back; write: R2T 24, then 24 + data, then 24 back), so the ratio shows what
 // the NVMe/TCP code costs over the bare socket. Cases: 4 KiB random read at QD 1 and 32,
-// 128 KiB reads and writes at QD 4.
+// 128 KiB reads and writes at QD 4. Each side runs in alternating rounds; the best round counts.
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { ConventionalNamespace } from '../src/controller/index.js';
 import { MemoryStore } from '../src/media/index.js';
@@ -13,6 +13,8 @@ import { TablePrinter, benchMain, environmentPairs, fmtBytes, fmtInt, fmtRatio, 
 const NQN = 'nqn.2026-11.io.ocssd:bench';
 const LBA = 4096;
 const BLOCKS = 16384; // 64 MiB
+/** Alternating rounds per case and side. */
+const ROUNDS = 4;
 
 export interface TcpCase {
   readonly name: string;
@@ -72,28 +74,61 @@ const payloadOf = (n: number): Buffer => {
   return p;
 };
 
-/** Cuts a byte stream into messages: headers of `sizeOf(kind)` bytes, then their data when the kind carries some. */
+/**
+ * Cuts a byte stream into messages without re-concatenating: headers of `sizeOf(kind)` bytes are
+ * gathered in a small buffer, data is copied once into a reusable buffer (as a receiver that
+ * keeps the data must do, and as the NVMe/TCP reader does into the command's buffer).
+ */
 class Framer {
-  private buf: Buffer = Buffer.alloc(0);
+  private readonly head = Buffer.alloc(72);
+  private have = 0;
+  private size = 8;
+  private dataLeft = 0;
+  private dataAt = 0;
+  private kind = 0;
+  private n = 0;
+  private tag = 0;
+  private sink = Buffer.alloc(0);
   constructor(
     private readonly sizeOf: (kind: number) => number,
     private readonly hasData: (kind: number) => boolean,
     private readonly on: (kind: number, n: number, tag: number) => void,
   ) {}
   push(c: Buffer): void {
-    this.buf = this.buf.length === 0 ? c : Buffer.concat([this.buf, c]);
-    for (;;) {
-      if (this.buf.length < 8) return;
-      const kind = this.buf[0]!;
-      const size = this.sizeOf(kind);
-      if (this.buf.length < size) return;
-      const n = this.buf.readUInt32LE(4);
-      const total = size + (this.hasData(kind) ? n : 0);
-      if (this.buf.length < total) return;
-      const tag = this.buf.readUInt16LE(8);
-      this.buf = this.buf.subarray(total);
-      this.on(kind, n, tag);
+    let i = 0;
+    while (i < c.length) {
+      if (this.dataLeft > 0) {
+        const take = Math.min(this.dataLeft, c.length - i);
+        c.copy(this.sink, this.dataAt, i, i + take);
+        this.dataAt += take;
+        this.dataLeft -= take;
+        i += take;
+        if (this.dataLeft === 0) this.done();
+        continue;
+      }
+      const take = Math.min(this.size - this.have, c.length - i);
+      c.copy(this.head, this.have, i, i + take);
+      this.have += take;
+      i += take;
+      if (this.have < this.size) continue;
+      if (this.size === 8) {
+        this.kind = this.head[0]!;
+        this.size = this.sizeOf(this.kind);
+        if (this.have < this.size) continue;
+      }
+      this.n = this.head.readUInt32LE(4);
+      this.tag = this.head.readUInt16LE(8);
+      if (this.hasData(this.kind) && this.n > 0) {
+        if (this.sink.length < this.n) this.sink = Buffer.alloc(this.n);
+        this.dataLeft = this.n;
+        this.dataAt = 0;
+      } else this.done();
     }
+  }
+  private done(): void {
+    this.have = 0;
+    this.size = 8;
+    this.on(this.kind, this.n, this.tag);
   }
 }
 
@@ -195,12 +230,18 @@ export async function runTcpBench(o: { seconds: number; out: Out }): Promise<Tcp
         c.op === 'read'
           ? (w: number, i: number): Promise<void> => h.read(1, c.random ? next() % (BLOCKS - nlb) : ((w * 997 + i) * nlb) % (BLOCKS - nlb), nlb, { into: bufs[w]!, qid: 1 }).then(() => {})
           : (w: number, i: number): Promise<void> => h.write(1, ((w * 997 + i) * nlb) % (BLOCKS - nlb), bufs[w]!, { qid: 1 });
-      await drive(Math.min(0.2, o.seconds / 5), c.qd, oursOp);
-      const ours = await drive(o.seconds, c.qd, oursOp);
       const r = rc;
       const rawOp = (): Promise<void> => r.request(c.op === 'read' ? 'R' : 'W', c.bytes);
+      await drive(Math.min(0.2, o.seconds / 5), c.qd, oursOp);
       await drive(Math.min(0.2, o.seconds / 5), c.qd, rawOp);
-      const rawIops = await drive(o.seconds, c.qd, rawOp);
+      // The machine is shared: alternate short rounds of both and keep each side's best, so a
+      // load change hits both rather than one.
+      let ours = 0;
+      let rawIops = 0;
+      for (let round = 0; round < ROUNDS; round++) {
+        ours = Math.max(ours, await drive(o.seconds / ROUNDS, c.qd, oursOp));
+        rawIops = Math.max(rawIops, await drive(o.seconds / ROUNDS, c.qd, rawOp));
+      }
       const mib = (iops: number): string => (iops * c.bytes / 2 ** 20).toFixed(1);
       table.row([c.name, String(c.qd), fmtInt(ours), mib(ours), fmtInt(rawIops), mib(rawIops), fmtRatio(ours / rawIops)]);
       rows.push({ c, ours, raw: rawIops });

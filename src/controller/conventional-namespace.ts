@@ -9,7 +9,7 @@ import { BlockState, BlockStateMap, SeenState } from './block-state-map.js';
 import type { CommandTable } from './command.js';
 import { type BlockNamespace, NVM_IO, NvmStatus } from './commands/nvm.js';
 import { type LbaFormat, type Region, lbaFormats, namespaceIds, readRegionHeader, recordOf, regionOf, writeRegionHeader } from './conventional-region.js';
-import type { DataMover } from './data-mover.js';
+import { Direction, type DataMover } from './data-mover.js';
 
 /** NSFEAT bit 2: Deallocated or Unwritten Logical Block error (DULBE) supported. */
 const NSFEAT_DAE = 1 << 2;
@@ -199,6 +199,13 @@ export class ConventionalNamespace implements BlockNamespace {
     const host = k * rec;
     for (let done = 0; done < nlb; ) {
       const n = Math.min(k, nlb - done);
+      // A transport holding the data in one buffer takes the records in place (no scratch copy).
+      const direct = this.separate ? undefined : data.view?.(done * rec, n * rec, Direction.TO_HOST);
+      if (direct !== undefined) {
+        this.readRecords(direct, slba + done, n, (seen & SeenState.DEALLOCATED) !== 0);
+        done += n;
+        continue;
+      }
       this.readRecords(buf, slba + done, n, (seen & SeenState.DEALLOCATED) !== 0);
       let s: number;
       if (!this.separate) s = data.toHost(buf, 0, done * rec, n * rec);
@@ -221,6 +228,13 @@ export class ConventionalNamespace implements BlockNamespace {
     const host = k * rec;
     for (let done = 0; done < nlb; ) {
       const n = Math.min(k, nlb - done);
+      const direct = this.separate ? undefined : data.view?.(done * rec, n * rec, Direction.FROM_HOST);
+      if (direct !== undefined) {
+        this.store.write(direct, this.recordAt(slba + done), 0, n * rec);
+        this.map.set(slba + done, n, BlockState.MAPPED);
+        done += n;
+        continue;
+      }
       let s: number;
       if (!this.separate) s = data.fromHost(buf, 0, done * rec, n * rec);
       else {

@@ -29,4 +29,11 @@ export interface DataMover {
    * (specs.md 2.8). Returns 0 or Data Transfer Error.
    */
   readonly fromHostAddress?: (addr: number, dst: Uint8Array, dstOff: number, len: number) => number;
+  /**
+   * The command's data bytes [at, at + len) as a view the command set may fill (TO_HOST) or
+   * read (FROM_HOST) in place, saving a copy through a scratch buffer; undefined when the data
+   * is not one contiguous buffer here (host memory, PRPs). Only transports that hold the data
+   * (NVMe/TCP) have it. Filling a TO_HOST view counts as toHost() of those bytes.
+   */
+  readonly view?: (at: number, len: number, dir: Direction) => Uint8Array | undefined;
 }

@@ -10,6 +10,7 @@ import {
   CC,
   CNTLID_DYNAMIC,
   CONNECT_DATA,
+  ConnectAttr,
   CSTS,
   CapCss,
   CcCss,
@@ -46,6 +47,8 @@ export interface TcpInitiatorOptions {
   readonly katoMs?: number;
   readonly headerDigest?: boolean;
   readonly dataDigest?: boolean;
+  /** Ask the target to disable SQ flow control (Connect CATTR bit 2; reads may then end with C2HData SUCCESS). */
+  readonly disableSqFlow?: boolean;
   /** Admin queue entries (default 32, as Linux). */
   readonly adminQueueEntries?: number;
   readonly connectTimeoutMs?: number;
@@ -77,6 +80,7 @@ export class TcpInitiator implements NvmeInitiator {
       katoMs: options.katoMs ?? 5000,
       headerDigest: options.headerDigest ?? false,
       dataDigest: options.dataDigest ?? false,
+      disableSqFlow: options.disableSqFlow ?? false,
       adminQueueEntries: options.adminQueueEntries ?? 32,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       commandTimeoutMs: options.commandTimeoutMs ?? 30_000,
@@ -103,10 +107,8 @@ export class TcpInitiator implements NvmeInitiator {
     return [...this.io.keys()];
   }
 
-  /** MDTS unit: CAP.MPSMIN. */
-  get minPageSize(): number {
-    return 2 ** (12 + getBits64(this.cap, CAP.mpsmin));
-  }
+  /** MDTS unit: CAP.MPSMIN (read on every I/O by NvmeHost: kept, not recomputed). */
+  minPageSize = 4096;
 
   get maxQueueEntries(): number {
     return getBits64(this.cap, CAP.mqes) + 1;
@@ -136,7 +138,7 @@ export class TcpInitiator implements NvmeInitiator {
         nsid: FabricsType.CONNECT,
         // RECFMT 0, QID; SQSIZE (0's based), CATTR 0; KATO on the admin queue.
         cdw10: (qid << 16) >>> 0,
-        cdw11: entries - 1,
+        cdw11: ((entries - 1) | ((this.o.disableSqFlow ? ConnectAttr.DISABLE_SQ_FLOW_CONTROL : 0) << 16)) >>> 0,
         cdw12: qid === 0 ? this.o.katoMs : 0,
       },
       { dataOut: data },
@@ -180,6 +182,7 @@ export class TcpInitiator implements NvmeInitiator {
   async enable(): Promise<void> {
     if (this.admin === undefined || !this.admin.alive) this.admin = await this.openQueue(0, this.o.adminQueueEntries);
     this.cap = await this.propertyGet(R.cap, 8);
+    this.minPageSize = 2 ** (12 + getBits64(this.cap, CAP.mpsmin));
     const timeoutMs = Math.max(500, getBits64(this.cap, CAP.to) * 500);
     const cc = Number(await this.propertyGet(R.cc, 4));
     if (getBits(cc, CC.en) === 1) {

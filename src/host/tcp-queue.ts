@@ -200,6 +200,7 @@ export class TcpQueue implements PduSink {
   // ---- PduSink ----
 
   header(h: PduHeader): Uint8Array | undefined | number {
+    if (this.dead !== undefined) return Fes.PDU_SEQUENCE_ERROR;
     if (h.type !== PduType.C2H_DATA) return undefined;
     const o = C2H_DATA.offset;
     const p = this.slots[h.u16(o.cccid)];
@@ -218,6 +219,7 @@ export class TcpQueue implements PduSink {
   }
 
   pdu(h: PduHeader): void {
+    if (this.dead !== undefined) return;
     switch (h.type) {
       case PduType.IC_RESP:
         return this.icResp(h);

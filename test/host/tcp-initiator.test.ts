@@ -12,12 +12,17 @@ function pattern(slba: number, bytes: number, gen: number): Uint8Array {
   return b;
 }
 
-for (const digests of [false, true]) {
-  test(`NvmeHost over NVMe/TCP: identify, write, read, flush (digests ${digests ? 'on' : 'off'})`, { timeout: 20_000 }, async () => {
+for (const [digests, disableSqFlow] of [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+] as const) {
+  test(`NvmeHost over NVMe/TCP: identify, write, read, flush (digests ${digests ? 'on' : 'off'}, SQ flow control ${disableSqFlow ? 'off: C2HData SUCCESS' : 'on'})`, { timeout: 20_000 }, async () => {
     const t = await startTarget();
     let host: NvmeHost | undefined;
     try {
-      host = await TcpInitiator.attach({ port: t.port, subnqn: NQN, hostnqn: HOSTNQN, headerDigest: digests, dataDigest: digests });
+      host = await TcpInitiator.attach({ port: t.port, subnqn: NQN, hostnqn: HOSTNQN, headerDigest: digests, dataDigest: digests, disableSqFlow });
       const id = host.controller!;
       assert.equal(id.sn, 'TCP0001');
       assert.equal(id.cntlid, 1);
@@ -89,6 +94,50 @@ test('controller reset over TCP: I/O queues are connected again and I/O works; s
     // Vendor / unknown opcodes come back as statuses through passthrough.
     const r = await host.passthrough('io', { opc: 0x92, nsid: 1 }, { dataInLength: 4096 });
     assert.equal(r.status, 0x4001);
+  } finally {
+    await host.close();
+    await t.close();
+  }
+});
+
+test('an Asynchronous Event Request stays outstanding over TCP and completes on the admin connection when an event occurs', { timeout: 10_000 }, async () => {
+  const t = await startTarget();
+  const host = await TcpInitiator.attach({ port: t.port, subnqn: NQN, hostnqn: HOSTNQN });
+  try {
+    const aer = host.passthrough('admin', { opc: 0x0c });
+    let done = false;
+    void aer.then(() => (done = true));
+    // Other admin commands complete meanwhile.
+    assert.equal((await host.identifyController()).cntlid, 1);
+    assert.equal(done, false);
+    const [ctrl] = [...t.subsystem.live];
+    ctrl!.events.post({ type: 2, info: 0x00, logPage: 0x04 });
+    const r = await aer;
+    assert.equal(r.status, 0);
+    assert.equal(r.dw0, 0x040002);
+  } finally {
+    await host.close();
+    await t.close();
+  }
+});
+
+test('small limits: H2CData split at MAXH2CDATA, commands waiting for the buffer budget, a transfer over the limit refused', { timeout: 20_000 }, async () => {
+  // 4 KiB per H2CData PDU, two 64 KiB buffers per connection: eight concurrent 64 KiB writes must queue.
+  const t = await startTarget({ mdts: 5, target: { maxH2CData: 4096, maxTransfer: 65536, bufferBudget: 131072 } });
+  const host = await TcpInitiator.attach({ port: t.port, subnqn: NQN, hostnqn: HOSTNQN });
+  try {
+    await host.createIoQueues(1, 16);
+    const extents = Array.from({ length: 8 }, (_, i) => [i * 16, pattern(i * 16, 65536, 9)] as const);
+    await Promise.all(extents.map(([lba, d]) => host.write(1, lba, d)));
+    const got = await Promise.all(extents.map(([lba]) => host.read(1, lba, 16)));
+    extents.forEach(([, d], i) => assert.deepEqual(got[i], d, `extent ${i}`));
+    // 128 KiB in one command is over the target's 64 KiB transfer limit: Invalid Field, no R2T.
+    const r = await host.passthrough('io', { opc: 0x01, nsid: 1, cdw10: 0, cdw12: 31 }, { dataOut: new Uint8Array(131072) });
+    assert.equal(r.status, 0x4002);
+    const rd = await host.passthrough('io', { opc: 0x02, nsid: 1, cdw10: 0, cdw12: 31 }, { dataInLength: 131072 });
+    assert.equal(rd.status, 0x4002);
+    // The connection is still fine.
+    assert.deepEqual(await host.read(1, 0, 16), extents[0]![1]);
   } finally {
     await host.close();
     await t.close();

@@ -177,7 +177,9 @@ export class PduReader {
 
   /** Fails the reader from outside (a PDU that is well formed but wrong here: an unknown tag, a sequence error). */
   reject(fes: number, fei: number): void {
-    this.fail(fes, fei);
+    // The PDU was delivered whole: its header is still in the header buffer.
+    this.failure = { fes, fei, header: this.h.bytes.slice(0, Math.min(this.h.hlen, TERM_REQ_MAX_DATA)) };
+    this.state = ReaderState.FAILED;
   }
 
   private fail(fes: number, fei: number): false {

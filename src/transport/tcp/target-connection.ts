@@ -64,6 +64,8 @@ export interface ConnectionLimits {
   readonly maxTransfer: number;
   /** Time to receive ICReq, then Connect (ms). */
   readonly handshakeTimeoutMs: number;
+  /** Unsent answer bytes beyond `bufferBudget` at which reading stops until the socket drains. */
+  readonly sendBacklog: number;
 }
 
 /** Fabrics commands and the admin queue take 8 KiB in capsule (Linux NVME_TCP_ADMIN_CCSZ). */
@@ -88,8 +90,6 @@ interface Slot {
 }
 
 const SQE_OFF = CAPSULE_CMD.offset.sqe;
-/** Bytes of unsent answers (beyond data buffers, which the budget bounds) before reading stops. */
-const SEND_BACKLOG = 1 << 20;
 const TRANSIENT_TRANSPORT_ERROR = status(SCT.GENERIC, GenericStatus.TRANSIENT_TRANSPORT_ERROR);
 
 export class TargetConnection implements PduSink {
@@ -99,6 +99,11 @@ export class TargetConnection implements PduSink {
   qid = -1;
   /** Queue entries (SQSIZE + 1) the host asked for at Connect. */
   entries = 0;
+  /**
+   * SQ flow control is on unless the host's Connect disabled it (CATTR bit 2). Without it, a
+   * successful read with an all-zero result ends with a C2HData SUCCESS flag and no CapsuleResp.
+   */
+  sqFlowControl = true;
   /** Opaque to the connection: the target's association. */
   association: unknown;
   readonly reader: PduReader;
@@ -152,7 +157,7 @@ export class TargetConnection implements PduSink {
       this.terminate(f.fes, f.fei, f.header);
       return;
     }
-    if (this.socket.writableLength > this.host.limits.bufferBudget + SEND_BACKLOG) this.socket.pause();
+    if (this.socket.writableLength > this.host.limits.bufferBudget + this.host.limits.sendBacklog) this.socket.pause();
   }
 
   /** Sends a C2HTermReq and closes this connection. */
@@ -178,6 +183,8 @@ export class TargetConnection implements PduSink {
   // ---- PduSink ----
 
   header(h: PduHeader): Uint8Array | undefined | number {
+    // Closed while a chunk is still being read (Disconnect, a refused Connect): the rest is ignored.
+    if (this.state === ConnState.CLOSED) return Fes.PDU_SEQUENCE_ERROR;
     switch (h.type) {
       case PduType.IC_REQ:
         return undefined;
@@ -191,6 +198,7 @@ export class TargetConnection implements PduSink {
   }
 
   pdu(h: PduHeader, data: Uint8Array | undefined): void {
+    if (this.state === ConnState.CLOSED) return;
     switch (h.type) {
       case PduType.IC_REQ:
         this.icReq(h);
@@ -411,22 +419,29 @@ export class TargetConnection implements PduSink {
     const buf = slot.buf;
     const pool = slot.pool;
     sock.cork();
+    const giveBack = buf !== undefined ? () => this.giveBack(pool!, buf) : undefined;
+    slot.buf = undefined;
+    let responded = false;
     if (st === 0 && slot.dir === Direction.TO_HOST && written > 0 && buf !== undefined) {
       const max = this.host.limits.maxC2HData;
+      // SUCCESS is legal only with SQ flow control disabled, and says nothing but "status 0".
+      const success = !this.sqFlowControl && dw0 === 0 && dw1 === 0;
       for (let at = 0; at < written; at += max) {
         const n = Math.min(max, written - at);
         const part = buf.subarray(at, at + n);
-        sock.write(dataPdu(PduType.C2H_DATA, d, slot.cid, 0, at, n, at + n === written ? PduFlag.LAST_PDU : 0));
-        sock.write(part);
-        if (d.data) sock.write(dataDigest(part));
+        const last = at + n === written;
+        sock.write(dataPdu(PduType.C2H_DATA, d, slot.cid, 0, at, n, last ? PduFlag.LAST_PDU | (success ? PduFlag.SUCCESS : 0) : 0));
+        if (last && success && !d.data) sock.write(part, giveBack);
+        else sock.write(part);
+        if (d.data) sock.write(dataDigest(part), last && success ? giveBack : undefined);
       }
+      responded = success;
     }
-    const resp = capsuleResp(d, dw0, dw1, this.sqhd, this.qid, slot.cid, st);
-    if (buf !== undefined) {
-      slot.buf = undefined;
-      // The buffer goes back once the socket no longer needs its bytes.
-      sock.write(resp, () => this.giveBack(pool!, buf));
-    } else sock.write(resp);
+    if (!responded) {
+      const resp = capsuleResp(d, dw0, dw1, this.sqhd, this.qid, slot.cid, st);
+      // A buffer goes back once the socket no longer needs its bytes.
+      sock.write(resp, giveBack);
+    }
     sock.uncork();
     slot.state = SlotState.FREE;
     this.freeTags.push(slot.tag);
@@ -446,6 +461,11 @@ export class TargetConnection implements PduSink {
     const b = slot.buf!;
     slot.buf = undefined;
     slot.pool!.give(b);
+  }
+
+  /** Reading stopped because answers back up (diagnostics). */
+  get readingPaused(): boolean {
+    return this.socket.isPaused();
   }
 
   /** Commands in flight on this queue. */

@@ -47,6 +47,13 @@ export class TcpDataMover implements DataMover {
     return 0;
   }
 
+  readonly view = (at: number, len: number, dir: Direction): Uint8Array | undefined => {
+    const b = this.buf;
+    if (b === undefined || dir !== this.dir || at + len > this.length) return undefined;
+    if (dir === Direction.TO_HOST && at + len > this.written) this.written = at + len;
+    return b.subarray(at, at + len);
+  };
+
   prepareMeta(_sqe: SqeView, length: number): number {
     return length === 0 ? 0 : S.INVALID_FIELD;
   }

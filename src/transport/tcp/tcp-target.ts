@@ -27,6 +27,7 @@ import {
   CNTLID_MAX,
   CONNECT_COMMAND,
   CONNECT_DATA,
+  ConnectAttr,
   ControllerType,
   DISCOVERY_NQN,
   NVME_TCP_DISCOVERY_PORT,
@@ -62,6 +63,8 @@ export interface TcpTargetOptions {
   /** Most bytes one command may transfer. */
   readonly maxTransfer?: number;
   readonly handshakeTimeoutMs?: number;
+  /** Unsent answer bytes (beyond bufferBudget) at which a connection stops reading until the peer reads. */
+  readonly sendBacklog?: number;
   readonly log?: (message: string) => void;
 }
 
@@ -74,6 +77,7 @@ const DEFAULTS = {
   bufferBudget: 8 * 1024 * 1024,
   maxTransfer: 4 * 1024 * 1024,
   handshakeTimeoutMs: 10_000,
+  sendBacklog: 1024 * 1024,
 } as const;
 
 /** Controller, host and queues of one association. */
@@ -142,6 +146,7 @@ export class TcpTarget implements ConnectionHost {
       bufferBudget,
       maxTransfer,
       handshakeTimeoutMs: check('handshakeTimeoutMs', o.handshakeTimeoutMs ?? DEFAULTS.handshakeTimeoutMs, 1, 600_000),
+      sendBacklog: check('sendBacklog', o.sendBacklog ?? DEFAULTS.sendBacklog, 0, 2 ** 30),
     };
     this.fabrics = { ioccsz: (64 + inCapsuleData) / 16, iorcsz: 1 };
     this.logFn = o.log ?? ((m) => process.stderr.write(`ocssd nvme-tcp: ${m}\n`));
@@ -210,6 +215,11 @@ export class TcpTarget implements ConnectionHost {
     return this.connections.size;
   }
 
+  /** Live connections (diagnostics, tests). */
+  listConnections(): TargetConnection[] {
+    return [...this.connections];
+  }
+
   // ---- Connect ----
 
   connect(conn: TargetConnection, sqe: SqeView, data: Uint8Array | undefined): { status: number; dw0: number } {
@@ -243,6 +253,7 @@ export class TcpTarget implements ConnectionHost {
     conn.ctrl = ctrl;
     conn.qid = 0;
     conn.entries = req.entries;
+    conn.sqFlowControl = (req.cattr & ConnectAttr.DISABLE_SQ_FLOW_CONTROL) === 0;
     conn.association = a;
     applyConnectKato(ctrl, req.kato);
     ctrl.onDeferredComplete = (sqid, cid, st, dw0, dw1) => a.queues.get(sqid)?.completeDeferred(cid, st, dw0, dw1);
@@ -277,6 +288,7 @@ export class TcpTarget implements ConnectionHost {
     conn.ctrl = ctrl;
     conn.qid = req.qid;
     conn.entries = req.entries;
+    conn.sqFlowControl = (req.cattr & ConnectAttr.DISABLE_SQ_FLOW_CONTROL) === 0;
     conn.association = a;
     return { status: 0, dw0: a.cntlid };
   }
@@ -301,7 +313,7 @@ export class TcpTarget implements ConnectionHost {
         trtype: TransportType.TCP,
         adrfam: ipv6 ? AddressFamily.IPV6 : AddressFamily.IPV4,
         subtype: SubsystemType.NVME,
-        treq: Treq.NOT_SPECIFIED,
+        treq: Treq.NOT_SPECIFIED | Treq.SQFLOW_DISABLE_SUPPORTED,
         portid: 1,
         cntlid: CNTLID_DYNAMIC,
         asqsz: 32,

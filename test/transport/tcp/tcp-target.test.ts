@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CONNECT_DATA, Fes, PduType, SGL_ID_TCP_IN_CAPSULE } from '../../../src/spec/index.js';
 import { TcpInitiator } from '../../../src/host/index.js';
+import { NO_DIGESTS, capsuleCmd } from '../../../src/transport/index.js';
 import { HOSTNQN, NQN, startTarget } from './helpers.js';
 import { LINUX_ICREQ, LINUX_ICREQ_DIGESTS, linuxConnect, linuxConnectData } from './fixtures.js';
 import { RawClient, cqe, sqeOf } from './raw-client.js';
@@ -253,6 +254,89 @@ test('digests: ICReq with DGST 3 is echoed; a capsule without HDGSTF is a protoc
     assert.equal(term.header.readUInt32LE(10), 1, 'FEI: FLAGS');
     await c.waitClosed();
     void linuxConnectData;
+  } finally {
+    await t.close();
+  }
+});
+
+test('with SQ flow control disabled at Connect, a successful read ends with C2HData LAST_PDU | SUCCESS and no CapsuleResp', async () => {
+  const t = await startTarget();
+  try {
+    const c = await RawClient.open(t.port);
+    c.send(LINUX_ICREQ);
+    await c.pdu(0);
+    const cap = Buffer.from(linuxConnect(NQN));
+    cap[8 + 46] = 0x04;
+    c.send(cap);
+    assert.equal(cqe(await c.pdu(1)).status, 0);
+    c.sendCapsule(sqeOf(FABRICS, 1, { 4: PROPERTY_SET }, { 10: 0, 11: 0x14, 12: 0x460001 }));
+    assert.equal(cqe(await c.pdu(2)).status, 0);
+    c.sendCapsule(sqeOf(0x06, 2, { 39: 0x5a }, { 8: 4096, 10: 1 }));
+    const data = await c.pdu(3);
+    assert.equal(data.type, PduType.C2H_DATA);
+    assert.equal(data.flags, 0x0c);
+    c.sendCapsule(sqeOf(0x18, 3));
+    const next = await c.pdu(4);
+    assert.equal(next.type, PduType.CAPSULE_RESP);
+    assert.equal(cqe(next).cid, 3, 'the next PDU answers Keep Alive: Identify had no CapsuleResp');
+    c.close();
+  } finally {
+    await t.close();
+  }
+});
+
+test('PDUs after a Disconnect or a refused Connect in the same segment are ignored; the target goes on', async () => {
+  const t = await startTarget();
+  try {
+    const { c } = await linuxConnectClient(t.port);
+    const disconnect = capsuleCmd(sqeOf(FABRICS, 7, { 4: 0x08 }), 0, NO_DIGESTS);
+    const more = capsuleCmd(sqeOf(0x18, 8), 0, NO_DIGESTS);
+    c.send(Buffer.concat([disconnect, more, more, Buffer.from('junk after the end')]));
+    const resp = await c.pdu(2);
+    assert.deepEqual([resp.type, cqe(resp).cid, cqe(resp).status], [PduType.CAPSULE_RESP, 7, 0]);
+    await c.waitClosed();
+    assert.equal(c.pdus.length, 3, 'nothing answered after the Disconnect');
+    const r = await RawClient.open(t.port);
+    r.send(LINUX_ICREQ);
+    await r.pdu(0);
+    r.send(Buffer.concat([linuxConnect('nqn.2026-11.io.ocssd:unknown'), more, linuxConnect(NQN)]));
+    assert.equal(cqe(await r.pdu(1)).status, 0x4182);
+    await r.waitClosed();
+    // The target still serves.
+    const ok = await linuxConnectClient(t.port);
+    assert.equal(ok.resp.status, 0);
+    ok.c.close();
+  } finally {
+    await t.close();
+  }
+});
+
+test('a host that sends but does not read: the target stops reading at the send backlog, and loses nothing once the host reads', { timeout: 20_000 }, async () => {
+  const t = await startTarget({ target: { bufferBudget: 65536, maxTransfer: 65536, sendBacklog: 0 } });
+  try {
+    const { c } = await linuxConnectClient(t.port);
+    c.sendCapsule(sqeOf(FABRICS, 1, { 4: PROPERTY_SET }, { 10: 0, 11: 0x14, 12: 0x460001 }));
+    await c.pdu(2);
+    c.socket.pause();
+    const N = 300_000;
+    const one = capsuleCmd(sqeOf(0x18, 5), 0, NO_DIGESTS);
+    const flood = Buffer.alloc(one.length * N);
+    for (let i = 0; i < N; i++) {
+      one.writeUInt16LE(i & 0xffff, 10);
+      one.copy(flood, i * one.length);
+    }
+    c.send(flood);
+    let conn = t.target.listConnections()[0]!;
+    for (let i = 0; i < 100 && !conn.readingPaused; i++) await new Promise((r) => setTimeout(r, 20));
+    conn = t.target.listConnections()[0]!;
+    assert.equal(conn.readingPaused, true, 'the target stopped reading');
+    assert.ok(conn.socket.writableLength < 65536 + 65536, `unsent answers stay bounded (${conn.socket.writableLength} bytes)`);
+    c.socket.resume();
+    const until = Date.now() + 15_000;
+    while (c.pdus.length < 3 + N && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(c.pdus.length, 3 + N, 'every Keep Alive was answered');
+    assert.equal(cqe(c.pdus.at(-1)!).cid, (N - 1) & 0xffff);
+    c.close();
   } finally {
     await t.close();
   }

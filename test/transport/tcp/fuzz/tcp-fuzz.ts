@@ -94,6 +94,8 @@ function sqe(r: Rand, admin: boolean): Buffer {
   if (s[0] === 0x7f) s[4] = r.pick([0, 1, 4, 5, 6, 8, r.int(256)]);
   else s.writeUInt32LE(r.pick([0, 1, 1, 1, 2, 0xffffffff, r.u32()]), 4);
   for (let dw = 10; dw < 16; dw++) s.writeUInt32LE(r.int(3) === 0 ? r.u32() : r.int(64), 4 * dw);
+  // Disconnect with RECFMT 0 now and then: the queue ends mid-stream.
+  if (s[0] === 0x7f && s[4] === 8 && r.int(2) === 0) s.writeUInt32LE(0, 40);
   if (s[0] === 0x7f && s[4] === 0 && r.int(2) === 0) {
     // Property Set CC: mostly EN = 1, sometimes a reset or a shutdown.
     s.writeUInt32LE(0, 40);
@@ -238,11 +240,22 @@ export class InProcessFuzzer {
       pdu = r.bytes(1 + r.int(200));
       this.counts.pdus++;
     }
+    // Sometimes more PDUs ride in the same delivery: whatever the first did (a Disconnect, a
+    // refused command) must not trip the ones after it.
+    if (r.int(8) === 0) {
+      pdu = Buffer.concat([pdu, capsuleCmd(sqe(r, c === this.admin), 0, this.digests), r.int(2) === 0 ? r.bytes(1 + r.int(64)) : Buffer.alloc(0)]);
+      this.counts.pdus++;
+    }
     this.feed(c, pdu, r.int(2) === 0);
   }
 
-  run(count: number): FuzzCounts {
-    while (this.counts.pdus < count) this.step();
+  /** Runs until `count` PDUs went in, yielding to the event loop now and then (timers: lingering sockets, timed completions). */
+  async run(count: number): Promise<FuzzCounts> {
+    let k = 0;
+    while (this.counts.pdus < count) {
+      this.step();
+      if (++k % 256 === 0) await new Promise((r) => setImmediate(r));
+    }
     return this.counts;
   }
 }
