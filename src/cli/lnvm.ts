@@ -4,7 +4,7 @@
 // command also prints JSON with `-o json` (for `create`, whose -o is nvme-cli's
 // over-provisioning, `-o json` is recognised too and `--output-format json` always works).
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { controlClient } from './client.js';
+import { ClientError, controlClient } from './client.js';
 
 type Version = [number, number, number];
 const v = (x: Version) => `(${x.join(',')})`;
@@ -65,6 +65,19 @@ interface Common {
   outputFormat: string;
 }
 
+/**
+ * The device of id-ns / diag-bbtbl / diag-set-bbtbl: `-d nvme0n1`, or positional as nvme-cli
+ * takes it (`nvme lnvm id-ns /dev/nvme0n1`); a /dev/ prefix names the same device.
+ */
+export function deviceOf(positional: string | undefined, option: string | undefined): string {
+  if (positional !== undefined && option !== undefined && positional.replace(/^\/dev\//, '') !== option.replace(/^\/dev\//, '')) {
+    throw new ClientError(`device given twice: '${positional}' and -d '${option}'`);
+  }
+  const name = positional ?? option;
+  if (name === undefined) throw new ClientError('a device is needed: -d nvme0n1 (or nvme0n1 / /dev/nvme0n1 as the argument)');
+  return name.replace(/^\/dev\//, '');
+}
+
 const output = () => new Option('-o, --output-format <fmt>', 'normal or json').choices(['normal', 'json']).default('normal');
 const serverOpt = () => new Option('--server <host:port>', 'control API address (default 127.0.0.1:7411, or $OCSSD_SERVER)');
 const enc = encodeURIComponent;
@@ -96,11 +109,14 @@ export function addLnvmCommands(program: Command, out: (line: string) => void): 
   lnvm
     .command('id-ns')
     .description('the Open-Channel identity (1.2) or geometry (2.0) of a device')
-    .requiredOption('-d, --device-name <name>', 'device, e.g. nvme0n1')
+    .argument('[device]', 'device as nvme-cli takes it: nvme0n1 or /dev/nvme0n1')
+    .option('-d, --device-name <name>', 'device, e.g. nvme0n1')
+    .option('-H, --human-readable', 'explain the capability and mode bits')
     .addOption(output())
     .addOption(serverOpt())
-    .action(async (o: Common & { deviceName: string }) => {
-      const id = await controlClient(o.server).get<{ lines: string[] }>(`/api/v1/lnvm/devices/${enc(o.deviceName)}/identity`);
+    .action(async (device: string | undefined, o: Common & { deviceName?: string; humanReadable?: boolean }) => {
+      const name = deviceOf(device, o.deviceName);
+      const id = await controlClient(o.server).get<{ lines: string[] }>(`/api/v1/lnvm/devices/${enc(name)}/identity${o.humanReadable === true ? '?human=1' : ''}`);
       print(o.outputFormat, id, () => id.lines);
     });
 
@@ -140,20 +156,22 @@ export function addLnvmCommands(program: Command, out: (line: string) => void): 
   lnvm
     .command('diag-bbtbl')
     .description('read the bad block table of one LUN (OCSSD 1.2 Get Bad Block Table)')
-    .requiredOption('-d, --device-name <name>', 'device, e.g. nvme0n1')
+    .argument('[device]', 'device as nvme-cli takes it: nvme0n1 or /dev/nvme0n1')
+    .option('-d, --device-name <name>', 'device, e.g. nvme0n1')
     .option('-c, --channel-id <n>', 'channel', intArg('channel-id', 0xff), 0)
     .option('-l, --lun-id <n>', 'LUN in the channel', intArg('lun-id', 0xff), 0)
     .addOption(output())
     .addOption(serverOpt())
-    .action(async (o: Common & { deviceName: string; channelId: number; lunId: number }) => {
-      const b = await controlClient(o.server).get<BbtJson>(`/api/v1/lnvm/devices/${enc(o.deviceName)}/bbt?ch=${o.channelId}&lun=${o.lunId}`);
+    .action(async (device: string | undefined, o: Common & { deviceName?: string; channelId: number; lunId: number }) => {
+      const b = await controlClient(o.server).get<BbtJson>(`/api/v1/lnvm/devices/${enc(deviceOf(device, o.deviceName))}/bbt?ch=${o.channelId}&lun=${o.lunId}`);
       print(o.outputFormat, b, () => formatBbt(b));
     });
 
   lnvm
     .command('diag-set-bbtbl')
     .description('mark one block of the bad block table (OCSSD 1.2 Set Bad Block Table)')
-    .requiredOption('-d, --device-name <name>', 'device, e.g. nvme0n1')
+    .argument('[device]', 'device as nvme-cli takes it: nvme0n1 or /dev/nvme0n1')
+    .option('-d, --device-name <name>', 'device, e.g. nvme0n1')
     .option('-c, --channel-id <n>', 'channel', intArg('channel-id', 0xff), 0)
     .option('-l, --lun-id <n>', 'LUN in the channel', intArg('lun-id', 0xff), 0)
     .option('-p, --plane-id <n>', 'plane', intArg('plane-id', 0xff), 0)
@@ -161,8 +179,8 @@ export function addLnvmCommands(program: Command, out: (line: string) => void): 
     .requiredOption('-v, --value <n>', 'value: 0 good, 1 factory bad, 2 grown bad, 4 device reserved, 8 host reserved', intArg('value', 0xff))
     .addOption(output())
     .addOption(serverOpt())
-    .action(async (o: Common & { deviceName: string; channelId: number; lunId: number; planeId: number; blockId: number; value: number }) => {
-      const r = await controlClient(o.server).put(`/api/v1/lnvm/devices/${enc(o.deviceName)}/bbt`, { ch: o.channelId, lun: o.lunId, pln: o.planeId, blk: o.blockId, value: o.value });
+    .action(async (device: string | undefined, o: Common & { deviceName?: string; channelId: number; lunId: number; planeId: number; blockId: number; value: number }) => {
+      const r = await controlClient(o.server).put(`/api/v1/lnvm/devices/${enc(deviceOf(device, o.deviceName))}/bbt`, { ch: o.channelId, lun: o.lunId, pln: o.planeId, blk: o.blockId, value: o.value });
       if (o.outputFormat === 'json') out(JSON.stringify(r, null, 2));
     });
 }

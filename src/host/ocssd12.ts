@@ -115,6 +115,9 @@ export interface VectorResult {
 }
 
 export interface Ocssd12Bbt {
+  /** Header VERID (always 1: getBbt refuses others) and REVID. */
+  readonly verid: number;
+  readonly revid: number;
   /** Entries of the LUN: num_blk x num_pln, index blk * num_pln + pln. */
   readonly tblks: number;
   readonly tfact: number;
@@ -201,7 +204,7 @@ export class Ocssd12Device {
     const h = decode(OCSSD12_BBT_HEADER, r.data!);
     if (h.tblid !== 'BBLT' || h.verid !== 1) throw new RangeError(`Get Bad Block Table: header ${String(h.tblid)} v${String(h.verid)}, expected BBLT v1`);
     if (h.tblks !== tblks) throw new RangeError(`Get Bad Block Table: ${String(h.tblks)} entries, the geometry has ${tblks}`);
-    return { tblks, tfact: Number(h.tfact), tgrown: Number(h.tgrown), tdresv: Number(h.tdresv), thresv: Number(h.thresv), entries: r.data!.slice(OCSSD12_BBT_HEADER_SIZE, OCSSD12_BBT_HEADER_SIZE + tblks) };
+    return { verid: Number(h.verid), revid: Number(h.revid), tblks, tfact: Number(h.tfact), tgrown: Number(h.tgrown), tdresv: Number(h.tdresv), thresv: Number(h.thresv), entries: r.data!.slice(OCSSD12_BBT_HEADER_SIZE, OCSSD12_BBT_HEADER_SIZE + tblks) };
   }
 
   /** Set Bad Block Table (0xF1): marks each PPA's (block, plane) with `value` (0 good, 1 factory, 2 grown, 4 device, 8 host). */

@@ -22,6 +22,7 @@ export {
   type Ocssd12BuildOptions,
 } from './ocssd12-device.js';
 export { ocssd12Layout, ocssd12Layouts, ocssd12ImageSize, type Ocssd12NamespaceLayout } from './ocssd12-geometry.js';
+export { renderIdentity, readIdentity, statusText, formatOcssd12Identity, formatOcssd20Geometry, IDENTITY_RENDERERS, type IdentityView } from './lightnvm-identity.js';
 export { OCSSD20_DEVICE_OPTIONS, parseChunkStateFile, parseResetFailFile, parseWriteFailFile, type ChunkStateLine, type FailLine } from './ocssd20-options.js';
 export { OCSSD20_DEVICE_MODULE, MAX_MEMORY_IMAGE, parseOcssd20Device, ocssd20DeviceConfig, createOcssd20Device, ocssd20Blueprint, openOcssd20Namespace, type Ocssd20DeviceConfig, type Ocssd20Device } from './ocssd20-device.js';
 export { NBD_SERVER_OPTIONS, parseNbdServerOptions } from './nbd-options.js';
