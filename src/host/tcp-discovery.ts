@@ -1,24 +1,12 @@
 // The discovery helper (what `nvme discover -t tcp` does, specs.md 5.9): connect to the
 // discovery controller, read the Discovery log header, then every record at log offset 1024,
 // re-reading if GENCTR moved meanwhile, and disconnect.
-import { DISCOVERY_LOG_ENTRY, DISCOVERY_LOG_HEADER, DISCOVERY_NQN, LogPage, NVME_TCP_DISCOVERY_PORT, decode } from '../spec/index.js';
+import { DISCOVERY_LOG_ENTRY, DISCOVERY_LOG_HEADER, DISCOVERY_NQN, type DiscoveryLogEntry, LogPage, NVME_TCP_DISCOVERY_PORT, decode } from '../spec/index.js';
 import { getLogPage } from './commands.js';
 import { NvmeStatusError } from './errors.js';
 import { TcpInitiator, type TcpInitiatorOptions } from './tcp-initiator.js';
 
-export interface DiscoveryEntry {
-  readonly trtype: number;
-  readonly adrfam: number;
-  readonly subtype: number;
-  readonly treq: number;
-  readonly portid: number;
-  readonly cntlid: number;
-  readonly asqsz: number;
-  readonly trsvcid: string;
-  readonly subnqn: string;
-  readonly traddr: string;
-  readonly sectype: number;
-}
+export type DiscoveryEntry = DiscoveryLogEntry;
 
 export interface DiscoveryResult {
   readonly genctr: bigint;

@@ -3,8 +3,8 @@
 // NandMedia per namespace over its share of the image (with its own crash-safe state file: the
 // lmetadata mapping), its own bad block table (the lbbtable file), and the controller with the
 // 1.2 admin and I/O command sets. createOcssd12Device is the in-process DeviceFactory.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from './atomic-file.js';
 import { ChunkType, FileStore, type NandMedia, WallClock, openMedia } from '../media/index.js';
 import { type Controller, OCSSD12_ADMIN_COMMANDS, OCSSD12_IO, Ocssd12Namespace, createAdminCommands, type Ocssd12BbtStore } from '../controller/index.js';
 import { type DeviceBlueprint, createController, inProcessDevice } from './blueprint.js';
@@ -29,22 +29,9 @@ export class Ocssd12BbtFile implements Ocssd12BbtStore {
   }
 
   save(table: Uint8Array): void {
-    const tmp = `${this.label}.tmp-${process.pid}`;
-    writeFileSync(tmp, table);
-    const fd = openSync(tmp, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.label);
-    const dir = openSync(dirname(this.label), 'r');
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
-    }
+    writeFileAtomic(this.label, table);
   }
+
 }
 
 export interface Ocssd12BuildOptions {

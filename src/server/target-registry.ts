@@ -2,8 +2,9 @@
 // Written atomically (temporary file, fsync, rename, fsync of the folder) so a crash leaves the
 // old list or the new one, never a torn file. The targets' data lives on the device (the FTL
 // recovers it); this file only says which targets to bring back and with what parameters.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-file.js';
 
 export interface TargetSpec {
   /** Block device name of the target (the tutorial's "mydevice"). */
@@ -72,20 +73,6 @@ export class TargetRegistry {
   }
 
   private save(): void {
-    const tmp = `${this.path}.tmp`;
-    const fd = openSync(tmp, 'w');
-    try {
-      writeSync(fd, JSON.stringify({ version: FILE_VERSION, targets: this.list }, null, 2) + '\n');
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.path);
-    const dir = openSync(join(this.path, '..'), 'r');
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
-    }
+    writeFileAtomic(this.path, JSON.stringify({ version: FILE_VERSION, targets: this.list }, null, 2) + '\n');
   }
 }

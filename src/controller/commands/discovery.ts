@@ -7,6 +7,7 @@ import {
   ADMIN_OPCODE_NAMES,
   DISCOVERY_LOG_ENTRY,
   DISCOVERY_LOG_HEADER,
+  type DiscoveryLogEntry,
   LOG_PAGE_NAMES,
   LogPage,
   encode,
@@ -19,20 +20,7 @@ import { getLogPageHandler, sliceLog, type LogPageDef } from './admin-logs.js';
 import { asyncEventRequest, keepAlive } from './admin-queues.js';
 
 /** One discovery log entry (specs.md 5.9). */
-export interface DiscoveryRecord {
-  readonly trtype: number;
-  readonly adrfam: number;
-  readonly subtype: number;
-  readonly treq: number;
-  readonly portid: number;
-  readonly cntlid: number;
-  readonly asqsz: number;
-  readonly trsvcid: string;
-  readonly subnqn: string;
-  readonly traddr: string;
-  /** TSAS byte 0 for TCP. */
-  readonly sectype: number;
-}
+export type DiscoveryRecord = DiscoveryLogEntry;
 
 export interface DiscoveryLog {
   /** Changes whenever the records change. */

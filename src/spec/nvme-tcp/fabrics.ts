@@ -111,3 +111,19 @@ export const SubsystemType = { REFERRAL: 1, NVME: 2, CURRENT_DISCOVERY: 3 } as c
 /** TREQ bits 1:0 secure channel; bit 2 SQ flow control disable supported. */
 export const Treq = { NOT_SPECIFIED: 0, REQUIRED: 1, NOT_REQUIRED: 2, SQFLOW_DISABLE_SUPPORTED: 0x04 } as const;
 export const TcpSecType = { NONE: 0, TLS12: 1, TLS13: 2 } as const;
+
+/** One Discovery log entry as values (the DISCOVERY_LOG_ENTRY layout, decoded). */
+export interface DiscoveryLogEntry {
+  readonly trtype: number;
+  readonly adrfam: number;
+  readonly subtype: number;
+  readonly treq: number;
+  readonly portid: number;
+  readonly cntlid: number;
+  readonly asqsz: number;
+  readonly trsvcid: string;
+  readonly subnqn: string;
+  readonly traddr: string;
+  /** TSAS byte 0 for TCP. */
+  readonly sectype: number;
+}
