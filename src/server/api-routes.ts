@@ -4,6 +4,7 @@ import { ApiError, type Route } from './control-api.js';
 import type { OcssdServer } from './ocssd-server.js';
 import { lightnvmRoutes } from './lightnvm.js';
 import { targetRoutes } from './targets.js';
+import { faultRoutes } from './fault-routes.js';
 
 export const API_VERSION = 1;
 
@@ -46,6 +47,7 @@ export function apiRoutes(server: OcssdServer): Route[] {
     },
     ...lightnvmRoutes(server),
     ...targetRoutes(() => server.targets!),
+    ...faultRoutes(server),
   ];
   const describe = () => routes.map((r) => ({ method: r.method, path: r.path, summary: r.summary }));
   return routes;
