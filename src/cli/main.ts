@@ -5,6 +5,7 @@ import { DeviceOptionError, describeProbe, deviceHelp, parseNvmeDevice, probeNvm
 import { addServeCommand } from './serve.js';
 import { addStatusCommands } from './status.js';
 import { addLnvmCommands } from './lnvm.js';
+import { addFaultCommands } from './faults.js';
 
 /** QEMU spells it `-device`; commander wants `--device`. */
 function qemuSpelling(argv: readonly string[]): string[] {
@@ -21,6 +22,7 @@ export async function run(argv: readonly string[], out: (line: string) => void =
   addServeCommand(program, out);
   addStatusCommands(program, out);
   addLnvmCommands(program, out);
+  addFaultCommands(program, out);
 
   program
     .command('probe')
