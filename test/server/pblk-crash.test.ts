@@ -1,28 +1,36 @@
 // Issue 7: a pblk target of `ocssd serve`, written over NBD, survives SIGKILL of the server.
-// `ocssd serve` runs as a child on a small file-backed OCSSD 2.0 device; a pblk target is
-// created through the control API; a raw NBD client writes tagged blocks at random (pipelined,
-// 1 to 8 blocks each, never two in flight on one block) with a FLUSH every few writes; the
-// server is SIGKILLed at a random moment and restarted (the target comes back from
-// targets.json and the FTL recovers it from the device), and every block of the model must hold
-// the last write acknowledged before an acknowledged FLUSH or a later write to it.
-// Kill points: OCSSD_PBLK_CRASH_POINTS (default 5; `npm run test:crash` runs 30).
+// `ocssd serve` runs as a child on a small file-backed Open-Channel device (one test on OCSSD
+// 2.0, one on 1.2); a pblk target is created through the control API; a raw NBD client writes
+// tagged blocks at random (pipelined, 1 to 8 blocks each, never two in flight on one block)
+// with a FLUSH every few writes; the server is SIGKILLed at a random moment and restarted (the
+// target comes back from targets.json and the FTL recovers it from the device), and every block
+// of the model must hold the last write acknowledged before an acknowledged FLUSH or a later
+// write to it (see test/nbd/crash-workload.ts). Every third restart is itself SIGKILLed at a
+// random moment of its start-up (recovery), before the restart that is checked.
+// Kill points per test: OCSSD_PBLK_CRASH_POINTS (default 4; `npm run test:crash` runs 30).
 // Seed: OCSSD_PBLK_CRASH_SEED (printed in the totals, so a failing run can be replayed).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { tempDir } from '../media/helpers.js';
 import { RawClient } from '../nbd/helpers.js';
 import { BS, CrashModel, rng } from '../nbd/crash-workload.js';
-import { type ServeChild, startServe } from '../cli/serve-child.js';
+import { BIN, type ServeChild, startServe } from '../cli/serve-child.js';
 
-const POINTS = Number(process.env['OCSSD_PBLK_CRASH_POINTS'] ?? 5);
+const POINTS = Number(process.env['OCSSD_PBLK_CRASH_POINTS'] ?? 4);
 const SEED = Number(process.env['OCSSD_PBLK_CRASH_SEED'] ?? 7_2026_12);
 const TARGET = 'pblk0';
 /**
- * 4 PUs x 10 chunks x 256 sectors of 4 KiB = 40 MiB raw: a target of a few MiB per line, so a
- * 30-point run writes the model's span several times over and garbage collection runs.
+ * Small devices (40-48 MiB raw, lines of a few MiB), so a 30-point run writes the model's span
+ * several times over and garbage collection runs.
  */
-const DEVICE = (dir: string): string => `nvme,drive=${join(dir, 'ocssd.img')},lver=2,num_grp=1,num_pu=4,num_chk=10,clba=256,serial=pblkcrash`;
+const DEVICES = {
+  // 4 PUs x 10 chunks x 256 sectors of 4 KiB.
+  'OCSSD 2.0': (dir: string): string => `nvme,drive=${join(dir, 'ocssd.img')},lver=2,num_grp=1,num_pu=4,num_chk=10,clba=256,serial=pblkcrash20`,
+  // 4 LUNs x 2 planes x 64 pages of 4 sectors of 4 KiB per block.
+  'OCSSD 1.2': (dir: string): string => `nvme,drive=${join(dir, 'ocssd.img')},size=48M,lver=1,lnum_lun=4,lnum_pln=2,lsecs_per_pg=4,lpgs_per_blk=64,serial=pblkcrash12`,
+} as const;
 /** Blocks the model covers (must fit in the target). */
 const BLOCKS = 4096;
 
@@ -43,11 +51,35 @@ function nbdPort(s: ServeChild): number {
   return Number(m[1]);
 }
 
-test(`pblk over NBD: SIGKILL of ocssd serve at ${POINTS} random points loses no write acknowledged before a FLUSH`, { timeout: 60_000 + POINTS * 20_000 }, async (t) => {
+/** Starts `ocssd serve` and SIGKILLs it `delayMs` later, ready or not (start-up and recovery crash). */
+function killDuringStart(args: readonly string[], delayMs: number): Promise<void> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--control-port', '0', '--nbd-port', '0', ...args], { stdio: 'ignore' });
+  const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+  return new Promise((ok, fail) => {
+    child.once('error', fail);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      // Exiting by itself (an error at start-up) is a failure; only the kill may end it.
+      if (signal === 'SIGKILL') ok();
+      else fail(new Error(`ocssd serve exited with ${code} during start-up before the kill`));
+    });
+  });
+}
+
+for (const [kind, device] of Object.entries(DEVICES)) {
+  test(`pblk on ${kind} over NBD: SIGKILL of ocssd serve at ${POINTS} random points loses no write acknowledged before a FLUSH`, { timeout: 60_000 + POINTS * 20_000 }, async (t) => {
+    await crashRun(t, kind, device);
+  });
+}
+
+async function crashRun(t: { diagnostic(m: string): void; after(fn: () => void): void }, kind: string, device: (dir: string) => string): Promise<void> {
   const dir = tempDir(t);
-  const args = ['--data-dir', dir, '--tcp-port', '-1', '--discovery-port', '-1', '--device', DEVICE(dir)];
+  const args = ['--data-dir', dir, '--tcp-port', '-1', '--discovery-port', '-1', '--device', device(dir)];
   const model = new CrashModel(BLOCKS);
   const rnd = rng(SEED);
+  let startKills = 0;
+  /** How long the last start took (spawn to control API line): start-up kills land within it. */
+  let startMs = 1500;
   let gcLines = 0;
   let padSectors = 0;
   let userSectors = 0;
@@ -64,12 +96,20 @@ test(`pblk over NBD: SIGKILL of ocssd serve at ${POINTS} random points loses no 
   let s: ServeChild | undefined = first;
   try {
     for (let point = 0; point <= POINTS; point++) {
-      s ??= await startServe(args);
+      if (s === undefined && point % 3 === 2) {
+        await killDuringStart(args, rnd(startMs));
+        startKills++;
+      }
+      if (s === undefined) {
+        const t0 = Date.now();
+        s = await startServe(args);
+        startMs = Date.now() - t0;
+      }
       const c = await RawClient.connect(nbdPort(s));
       await c.handshake();
       const go = await c.go(TARGET);
       assert.equal(go.at(-1)!.type, 1, `NBD_OPT_GO ${TARGET} after restart ${point}: reply type ${go.at(-1)!.type}\n${s.stderr()}`);
-      await model.verify(c, `seed ${SEED} point ${point}`); // what the last kill left
+      await model.verify(c, `${kind} seed ${SEED} point ${point}`); // what the last kill left
       if (point === POINTS) {
         c.close();
         break;
@@ -96,9 +136,9 @@ test(`pblk over NBD: SIGKILL of ocssd serve at ${POINTS} random points loses no 
   }
   const m = model.totals;
   t.diagnostic(
-    `seed ${SEED}: ${m.points} kill points, ${m.writes} writes acknowledged (${m.blocksWritten} blocks), ${m.flushes} flushes acknowledged, ` +
+    `${kind}, seed ${SEED}: ${m.points} kill points while writing + ${startKills} during start-up, ${m.writes} writes acknowledged (${m.blocksWritten} blocks), ${m.flushes} flushes acknowledged, ` +
       `${m.verified} blocks verified (${m.newer} held a write newer than the last flush); FTL before the kills: ${userSectors} user sectors, ${padSectors} pad sectors, ${gcLines} lines collected`,
   );
   assert.equal(m.points, POINTS);
   assert.ok(m.flushes >= POINTS, `flushes were acknowledged (${m.flushes})`);
-});
+}
