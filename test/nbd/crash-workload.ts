@@ -9,7 +9,7 @@
 // generation in `sent` that is >= `durable`: nothing older, nothing torn, nothing misplaced.
 // Multi-block writes tag each block with the same generation; only each block is atomic.
 import assert from 'node:assert/strict';
-import { NbdCommand as Cmd } from '../../src/spec/index.js';
+import { NbdCommand as Cmd, NbdCommandFlag } from '../../src/spec/index.js';
 import { type RawClient, dv } from './helpers.js';
 
 export const BS = 4096;
@@ -55,6 +55,8 @@ export interface CrashTotals {
   blocksWritten: number;
   /** FLUSH commands acknowledged. */
   flushes: number;
+  /** Of the writes, those sent with NBD_CMD_FLAG_FUA. */
+  fuaWrites: number;
   /** Blocks read back and checked after a restart. */
   verified: number;
   /** Blocks found holding a write newer than the durable one (landed after the last flush). */
@@ -65,7 +67,7 @@ export class CrashModel {
   readonly sent: number[][];
   readonly durable: number[];
   private gen = 0;
-  readonly totals: CrashTotals = { points: 0, writes: 0, blocksWritten: 0, flushes: 0, verified: 0, newer: 0 };
+  readonly totals: CrashTotals = { points: 0, writes: 0, blocksWritten: 0, flushes: 0, fuaWrites: 0, verified: 0, newer: 0 };
 
   constructor(readonly blocks: number) {
     this.sent = Array.from({ length: blocks }, () => [0]);
@@ -110,13 +112,13 @@ export class CrashModel {
 
   /**
    * Pipelined writes (`depth` in flight, never two on one block) of 1..`maxBlocks` blocks at
-   * random, a FLUSH after every `flushEvery` acknowledged writes, until `kill` has been called
+   * random (one in `fuaEvery` with FUA, if set), a FLUSH after every `flushEvery` acknowledged writes, until `kill` has been called
    * `killAfterMs` after the start (and `beforeKill` has settled); then the dropped connection ends it. Any failure before the
    * kill is a test failure.
    */
-  async writeUntilKilled(c: RawClient, opts: { rnd: (n: number) => number; killAfterMs: number; kill: () => void; beforeKill?: () => Promise<void>; flushEvery?: number; depth?: number; maxBlocks?: number; multiEvery?: number }): Promise<void> {
-    const { rnd, flushEvery = 16, depth = 16, maxBlocks = 1, multiEvery = 4 } = opts;
-    const inFlight = new Map<bigint, { lba: number; n: number; gen: number }>();
+  async writeUntilKilled(c: RawClient, opts: { rnd: (n: number) => number; killAfterMs: number; kill: () => void; beforeKill?: () => Promise<void>; flushEvery?: number; depth?: number; maxBlocks?: number; multiEvery?: number; fuaEvery?: number }): Promise<void> {
+    const { rnd, flushEvery = 16, depth = 16, maxBlocks = 1, multiEvery = 4, fuaEvery = 0 } = opts;
+    const inFlight = new Map<bigint, { lba: number; n: number; gen: number; fua: boolean }>();
     const busy = new Uint8Array(this.blocks);
     /** Writes acknowledged since the last FLUSH was sent, and per pending FLUSH the writes it covers. */
     let acked: { lba: number; n: number; gen: number }[] = [];
@@ -147,8 +149,9 @@ export class CrashModel {
         this.sent[lba + i]!.push(gen);
         fillBlock(data, i * BS, lba + i, gen);
       }
-      inFlight.set(BigInt(gen), { lba, n, gen });
-      c.sendRequest(Cmd.WRITE, 0, BigInt(gen), lba * BS, n * BS, data);
+      const fua = fuaEvery > 0 && rnd(fuaEvery) === 0;
+      inFlight.set(BigInt(gen), { lba, n, gen, fua });
+      c.sendRequest(Cmd.WRITE, fua ? NbdCommandFlag.FUA : 0, BigInt(gen), lba * BS, n * BS, data);
     };
     for (let i = 0; i < depth; i++) send();
     try {
@@ -167,6 +170,11 @@ export class CrashModel {
         for (let i = 0; i < w.n; i++) busy[w.lba + i] = 0;
         this.totals.writes++;
         this.totals.blocksWritten += w.n;
+        if (w.fua) {
+          // A FUA write is durable once acknowledged, like a write and a FLUSH.
+          for (let i = 0; i < w.n; i++) this.durable[w.lba + i] = Math.max(this.durable[w.lba + i]!, w.gen);
+          this.totals.fuaWrites++;
+        }
         acked.push(w);
         if (++acks % flushEvery === 0) {
           const cookie = FLUSH_COOKIE + nextFlush++;

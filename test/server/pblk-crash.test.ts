@@ -1,12 +1,13 @@
 // Issue 7: a pblk target of `ocssd serve`, written over NBD, survives SIGKILL of the server.
 // `ocssd serve` runs as a child on a small file-backed Open-Channel device (one test on OCSSD
 // 2.0, one on 1.2); a pblk target is created through the control API; a raw NBD client writes
-// tagged blocks at random (pipelined, 1 to 8 blocks each, never two in flight on one block)
-// with a FLUSH every few writes; the server is SIGKILLed at a random moment and restarted (the
-// target comes back from targets.json and the FTL recovers it from the device), and every block
-// of the model must hold the last write acknowledged before an acknowledged FLUSH or a later
-// write to it (see test/nbd/crash-workload.ts). Every third restart is itself SIGKILLed at a
-// random moment of its start-up (recovery), before the restart that is checked.
+// tagged blocks at random (pipelined, 1 to 8 blocks each, never two in flight on one block, one
+// in 32 with FUA) with a FLUSH every few writes; the server is SIGKILLed at a random moment and
+// restarted (the target comes back from targets.json and the FTL recovers it from the device),
+// and every block of the model must hold the last write acknowledged before an acknowledged
+// FLUSH (or with FUA), or a later write to it (see test/nbd/crash-workload.ts). Every third
+// restart is itself SIGKILLed at a random moment of its start-up (recovery), before the restart
+// that is checked. docs/crash-testing.md has the whole picture.
 // Kill points per test: OCSSD_PBLK_CRASH_POINTS (default 4; `npm run test:crash` runs 30).
 // Seed: OCSSD_PBLK_CRASH_SEED (printed in the totals, so a failing run can be replayed).
 import { test } from 'node:test';
@@ -115,10 +116,12 @@ async function crashRun(t: { diagnostic(m: string): void; after(fn: () => void):
         break;
       }
       const live: ServeChild = s;
+      const before = { ...model.totals };
       await model.writeUntilKilled(c, {
         rnd,
         killAfterMs: 200 + rnd(1300),
         maxBlocks: 8,
+        fuaEvery: 32,
         beforeKill: async () => {
           const st = (await api(live, 'GET', `/targets/${TARGET}`)).json as TargetStats;
           gcLines += st.stats.gcLines;
@@ -128,6 +131,9 @@ async function crashRun(t: { diagnostic(m: string): void; after(fn: () => void):
         kill: () => live.child.kill('SIGKILL'),
       });
       await live.stop('SIGKILL');
+      // A server that stalled would drop the connection at the kill like a busy one: each
+      // point must have made progress.
+      assert.ok(model.totals.flushes > before.flushes && model.totals.writes > before.writes, `${kind} point ${point}: writes and flushes were acknowledged before the kill (${model.totals.writes - before.writes} writes, ${model.totals.flushes - before.flushes} flushes)`);
       model.totals.points++;
       s = undefined;
     }
@@ -136,7 +142,7 @@ async function crashRun(t: { diagnostic(m: string): void; after(fn: () => void):
   }
   const m = model.totals;
   t.diagnostic(
-    `${kind}, seed ${SEED}: ${m.points} kill points while writing + ${startKills} during start-up, ${m.writes} writes acknowledged (${m.blocksWritten} blocks), ${m.flushes} flushes acknowledged, ` +
+    `${kind}, seed ${SEED}: ${m.points} kill points while writing + ${startKills} during start-up, ${m.writes} writes acknowledged (${m.blocksWritten} blocks, ${m.fuaWrites} writes FUA), ${m.flushes} flushes acknowledged, ` +
       `${m.verified} blocks verified (${m.newer} held a write newer than the last flush); FTL before the kills: ${userSectors} user sectors, ${padSectors} pad sectors, ${gcLines} lines collected`,
   );
   assert.equal(m.points, POINTS);
