@@ -1,8 +1,8 @@
 // Issue 7: a pblk target of `ocssd serve`, written over NBD, survives SIGKILL of the server.
 // `ocssd serve` runs as a child on a small file-backed Open-Channel device (one test on OCSSD
 // 2.0, one on 1.2); a pblk target is created through the control API; a raw NBD client writes
-// tagged blocks at random (pipelined, 1 to 8 blocks each, never two in flight on one block, one
-// in 32 with FUA) with a FLUSH every few writes; the server is SIGKILLed at a random moment and
+// tagged blocks at random (pipelined, 1 to 8 blocks each, never two in flight on one block, some
+// with FUA) with a FLUSH every 16 or 64 writes; the server is SIGKILLed at a random moment and
 // restarted (the target comes back from targets.json and the FTL recovers it from the device),
 // and every block of the model must hold the last write acknowledged before an acknowledged
 // FLUSH (or with FUA), or a later write to it (see test/nbd/crash-workload.ts). Every third
@@ -110,7 +110,7 @@ async function crashRun(t: { diagnostic(m: string): void; after(fn: () => void):
       await c.handshake();
       const go = await c.go(TARGET);
       assert.equal(go.at(-1)!.type, 1, `NBD_OPT_GO ${TARGET} after restart ${point}: reply type ${go.at(-1)!.type}\n${s.stderr()}`);
-      await model.verify(c, `${kind} seed ${SEED} point ${point}`); // what the last kill left
+      await model.verify(c, `${kind} seed ${SEED}, after kill ${point}`); // what the last kill left (kill 0: the new target)
       if (point === POINTS) {
         c.close();
         break;
@@ -121,7 +121,10 @@ async function crashRun(t: { diagnostic(m: string): void; after(fn: () => void):
         rnd,
         killAfterMs: 200 + rnd(1300),
         maxBlocks: 8,
-        fuaEvery: 32,
+        // Alternate points lean on FLUSH (one every 16 writes, few FUA) and on FUA (one write in
+        // 3, a FLUSH every 64), so both paths to durability meet a kill.
+        flushEvery: point % 2 === 0 ? 16 : 64,
+        fuaEvery: point % 2 === 0 ? 32 : 3,
         beforeKill: async () => {
           const st = (await api(live, 'GET', `/targets/${TARGET}`)).json as TargetStats;
           gcLines += st.stats.gcLines;
