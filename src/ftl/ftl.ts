@@ -79,7 +79,7 @@ export interface FtlTuning {
   readonly gcPolicy?: GcPolicyName;
   /** Write buffer size in sectors (default: 4 units per PU + mw_cunits per PU, at least 256). */
   readonly bufferSectors?: number;
-  /** GC runs while free lines <= this (default 2). */
+  /** GC runs while free lines <= this (default 1: the line GC writes into next). */
   readonly gcStartLines?: number;
 }
 
@@ -116,7 +116,11 @@ export class Ftl {
   /** Lines GC could not empty (unreadable metadata and data); not picked again. */
   private readonly gcGaveUp = new Set<number>();
   /** GC victims emptied, waiting for their moved data to be written before the reset. */
-  private readonly pendingResets: { line: LineInfo; epoch: number }[] = [];
+  private readonly pendingResets: { line: LineInfo }[] = [];
+  /** Per line: GC-moved sectors of it still waiting in the buffer (its reset waits for 0). */
+  private readonly movesLeft: Int32Array;
+  /** GC has nothing else to do but wait for moved data: the writer pads partial units. */
+  private gcWantsPad = false;
   private resetting = 0;
 
   constructor(
@@ -129,16 +133,17 @@ export class Ftl {
     this.l2p = new Uint32Array(info.capacity).fill(UNMAPPED);
     this.vsc = new Int32Array(shape.lines);
     this.readers = new Int32Array(shape.lines);
+    this.movesLeft = new Int32Array(shape.lines);
     this.chunkBad = new Uint8Array(shape.lines * shape.nPus);
     this.lines = Array.from({ length: shape.lines }, (_, id) => ({ id, state: LineState.FREE as LineState, seq: 0, layout: undefined, lbas: undefined, nextUnit: 0, failed: new Uint8Array(0), pinned: [], inflight: new Set(), resumeWp: undefined }));
     const slots = tuning.bufferSectors ?? Math.max(256, shape.nPus * (4 * shape.unit + g.mwCunits));
     this.buf = new WriteBuffer(slots);
     this.gcPolicy = tuning.gcPolicy ?? 'greedy';
-    this.gcStart = tuning.gcStartLines ?? 2;
+    this.gcStart = tuning.gcStartLines ?? 1;
     this.gcSlotReserve = Math.min(Math.floor(slots / 4), 2 * shape.unit);
     this.chunkBusy = new Array(shape.nPus).fill(undefined);
     this.lineSpan = shape.nPus * shape.clba;
-    this.margin = shape.clba + 2 * shape.nPus * shape.unit;
+    this.margin = 2 * shape.nPus * shape.unit;
     this.fullLineSectors = new LineLayout(shape, 0, Array.from({ length: shape.nPus }, (_, i) => i)).dataSectors;
   }
 
@@ -291,12 +296,17 @@ export class Ftl {
     return n === 0 ? 0 : new LineLayout(this.shape, id, Array.from({ length: n }, (_, i) => i)).dataSectors;
   }
 
+  /** Valid sectors of the emptiest closed line (Infinity when none). */
+  private minVictimValid(): number {
+    let m = Infinity;
+    for (const l of this.lines) if (l.state === LineState.CLOSED && !this.gcGaveUp.has(l.id) && this.vsc[l.id]! < m) m = this.vsc[l.id]!;
+    return m;
+  }
+
   /** Whether GC may start moving a victim with `valid` sectors now (room as room() gives it). */
   private victimFits(valid: number, room: number): boolean {
     if (valid === 0) return true;
-    // One victim at a time unless there is plenty of room: moved data waiting to be written
-    // holds its victim's reset back, and failed chunks can shrink the room meanwhile.
-    if (this.pendingResets.length > 0 && valid + this.fullLineSectors > room - this.shape.unit) return false;
+    // A unit of slack for the padding of the last partial unit of the move.
     return valid <= room - this.shape.unit;
   }
 
@@ -316,8 +326,13 @@ export class Ftl {
     if (this.buf.freeSlots <= this.gcSlotReserve) return false;
     const room = this.room();
     if (room > this.fullLineSectors + this.margin) return true;
+    // Below a line's worth: user data may still come as long as GC keeps room to move the
+    // emptiest line it could pick (in steady state well under a line).
+    if (room > this.minVictimValid() + this.margin && this.pendingResets.length === 0) return true;
     if (this.gcCanHelp(room)) return false;
     if (room > 0) return true;
+    // Buffered data still going out can leave lines GC may empty: wait for it first.
+    if (this.buf.queued > 0 || (this.open?.inflight.size ?? 0) > 0) return false;
     throw new FtlNoSpaceError(`${this.info.name}: no space left: every line holds valid data and GC has nothing to reclaim (${this.describeSpace()})`);
   }
 
@@ -342,7 +357,7 @@ export class Ftl {
     const slots: number[] = [];
     for (;;) {
       if (this.failure) return;
-      const draining = this.flushWaiting > 0 || this.closing;
+      const draining = this.flushWaiting > 0 || this.closing || this.gcWantsPad;
       const padForMw = this.flushWaiting > 0 && this.buf.queued === 0 && this.pinnedInOpenLine();
       if (!padForMw && (this.buf.queued === 0 || (!draining && this.buf.queued < unit))) {
         if (this.closing && this.buf.queued === 0) return;
@@ -351,7 +366,7 @@ export class Ftl {
       }
       if (!this.open) {
         if (!(await this.openLine())) {
-          const deadlocked = this.freeQueue.length === 0 && this.resetting === 0 && this.gcVictim < 0 && this.pendingResets.every((p) => !this.buf.settled(p.epoch));
+          const deadlocked = this.freeQueue.length === 0 && this.resetting === 0 && this.gcVictim < 0 && this.pendingResets.every((p) => this.movesLeft[p.line.id]! > 0);
           if (deadlocked && !this.candidates().some((c) => c.valid === 0)) {
             throw new FtlNoSpaceError(`${this.info.name}: out of space with ${this.buf.queued} sectors buffered: no free line and GC has nothing it can move`);
           }
@@ -376,8 +391,10 @@ export class Ftl {
       slots.length = 0;
       while (slots.length < unit && this.buf.queued > 0) {
         const s = this.buf.dequeue();
-        if (!this.current(s)) {
-          this.buf.written(s);
+        // A superseded GC copy is still written: until the newer data is on the media, the copy
+        // is what keeps the flushed version once its victim line is reset.
+        if (!this.current(s) && !this.buf.gc[s]) {
+          this.written(s);
           this.buf.release(s);
           this.stats.droppedSectors++;
           continue;
@@ -396,6 +413,16 @@ export class Ftl {
       });
       this.chunkBusy[pu] = p;
       line.inflight.add(p);
+    }
+  }
+
+  /** A slot's sector is written (or dropped): flush epochs and GC's per-victim counts move on. */
+  private written(s: number): void {
+    this.buf.written(s);
+    const v = this.buf.victim[s]!;
+    if (v >= 0) {
+      this.movesLeft[v]!--;
+      this.buf.victim[s] = -1;
     }
   }
 
@@ -463,15 +490,15 @@ export class Ftl {
       const s = slots[i]!;
       if (bad) {
         line.lbas![d0 + i] = NO_LBA;
-        if (this.current(s)) requeue.push(s);
+        if (this.current(s) || this.buf.gc[s]) requeue.push(s);
         else {
-          this.buf.written(s);
+          this.written(s);
           this.buf.release(s);
         }
         continue;
       }
       if (this.buf.gc[s]) this.stats.gcSectors++;
-      this.buf.written(s);
+      this.written(s);
       const paddr = L.paddr(pu, sec0 + i);
       if (!this.current(s)) this.buf.release(s);
       else if (g.mwCunits === 0) {
@@ -611,13 +638,14 @@ export class Ftl {
       // Victims whose moved data is on the media now: reset them.
       for (let k = 0; k < this.pendingResets.length; ) {
         const p = this.pendingResets[k]!;
-        if (!this.buf.settled(p.epoch) || this.readers[p.line.id]! > 0) {
+        if (this.movesLeft[p.line.id]! > 0 || this.readers[p.line.id]! > 0) {
           k++;
           continue;
         }
         this.pendingResets.splice(k, 1);
         this.resetting++;
         try {
+          await this.dev.flush(); // the moved copies are durable before the originals go
           await this.resetLine(p.line);
         } finally {
           this.resetting--;
@@ -628,19 +656,26 @@ export class Ftl {
       const c = this.candidates();
       let victim: VictimCandidate | undefined = c.find((x) => x.valid === 0);
       if (!victim && this.freeQueue.length <= this.gcStart) {
-        const i = pickVictim(this.gcPolicy, c, this.nextSeq);
-        if (i >= 0 && this.victimFits(c[i]!.valid, this.room())) victim = c[i];
+        const room = this.room();
+        let i = pickVictim(this.gcPolicy, c, this.nextSeq);
+        if (i >= 0 && !this.victimFits(c[i]!.valid, room)) i = pickVictim('greedy', c, this.nextSeq);
+        if (i >= 0 && this.victimFits(c[i]!.valid, room)) victim = c[i];
       }
       if (victim) {
         await this.collect(this.lines[victim.line]!);
         continue;
       }
       if (this.pendingResets.length > 0) {
-        // Nothing else to do: push the moved data out (pads a partial unit) so the resets can go.
-        if (this.pendingResets.some((p) => !this.buf.settled(p.epoch))) await this.flush();
-        else await new Promise((r) => setImmediate(r));
+        // Nothing else to do: have the writer push the moved data out (padding a partial unit).
+        const waiting = this.pendingResets.some((p) => this.movesLeft[p.line.id]! > 0);
+        this.gcWantsPad = waiting;
+        if (waiting) {
+          this.signal.notify();
+          await this.signal.wait();
+        } else await new Promise((r) => setImmediate(r));
         continue;
       }
+      this.gcWantsPad = false;
       await this.signal.wait();
     }
   }
@@ -676,6 +711,8 @@ export class Ftl {
             }
             if (this.l2p[lbaOf[i]!] !== srcs[i]) continue; // overwritten or trimmed meanwhile
             const s = this.buf.fill(lbaOf[i]!, true);
+            this.buf.victim[s] = line.id;
+            this.movesLeft[line.id]!++;
             this.buf.slotData(s).set(data.subarray(i * 4096, i * 4096 + 4096));
             this.setL2p(lbaOf[i]!, (CACHE | s) >>> 0);
           }
@@ -701,7 +738,7 @@ export class Ftl {
         this.gcGaveUp.add(line.id);
         return;
       }
-      this.pendingResets.push({ line, epoch: this.buf.closeEpoch() });
+      this.pendingResets.push({ line });
     } finally {
       this.gcVictim = -1;
       this.signal.notify();
@@ -801,7 +838,19 @@ export class Ftl {
   /** One line of numbers for messages: free lines, room, valid/capacity of the closed lines. */
   describeSpace(): string {
     const closed = this.lines.filter((l) => l.state === LineState.CLOSED).map((l) => `${this.vsc[l.id]}/${l.layout?.dataSectors ?? 0}`);
-    return `free lines ${this.freeQueue.length}, room ${this.room()} sectors, buffered ${this.buf.queued}, pending resets ${this.pendingResets.length}, closed lines valid/size ${closed.join(' ')}`;
+    return `free lines ${this.freeQueue.length}, room ${this.room()} sectors, buffered ${this.buf.queued}, pending resets ${this.pendingResets.length}, bad chunks ${this.chunkBad.reduce((a, b) => a + b, 0)}, erase failures ${this.stats.eraseFailures}, program failures ${this.stats.programFailures}, open line ${this.open ? `${this.open.id} unit ${this.open.nextUnit}/${this.open.layout!.dataEnd}` : 'none'}, closed lines valid/size ${closed.join(' ')}`;
+  }
+
+  /** Data sectors of all usable lines (user capacity + spare: the model's "raw" space). */
+  rawDataSectors(): number {
+    let n = 0;
+    for (const l of this.lines) if (l.state !== LineState.BAD) n += l.layout?.dataSectors ?? this.freeLineSectors(l.id);
+    return n;
+  }
+
+  /** Lines that can be used (not BAD). */
+  rawLines(): number {
+    return this.lines.filter((l) => l.state !== LineState.BAD).length;
   }
 
   /** Counts for the dashboard and the bench. */

@@ -18,6 +18,8 @@ export class WriteBuffer {
   readonly epoch: Uint32Array;
   /** 1 for slots filled by GC. */
   readonly gc: Uint8Array;
+  /** GC slots: the line the sector was moved from (-1 for user data). */
+  readonly victim: Int32Array;
   private readonly free: Int32Array;
   private freeTop: number;
   private readonly ring: Int32Array;
@@ -34,6 +36,7 @@ export class WriteBuffer {
     this.state = new Uint8Array(slots);
     this.epoch = new Uint32Array(slots);
     this.gc = new Uint8Array(slots);
+    this.victim = new Int32Array(slots).fill(-1);
     this.free = new Int32Array(slots);
     for (let i = 0; i < slots; i++) this.free[i] = slots - 1 - i;
     this.freeTop = slots;
