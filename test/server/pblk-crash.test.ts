@@ -45,6 +45,15 @@ async function api(s: ServeChild, method: string, path: string, body?: unknown):
   return { status: r.status, json: await r.json() };
 }
 
+function tail(text: string, lines = 20): string {
+  return `ocssd serve stderr (last ${lines} lines):\n${text.split('\n').slice(-lines - 1).join('\n')}`;
+}
+
+function withServerLog(e: Error, s: ServeChild): Error {
+  e.message += `\n${tail(s.stderr())}`;
+  return e;
+}
+
 function nbdPort(s: ServeChild): number {
   const m = /NBD: [\d.]+:(\d+),/.exec(s.stdout());
   assert.ok(m !== null, `no NBD line in the serve output:\n${s.stdout()}`);
@@ -79,6 +88,7 @@ async function crashRun(t: { diagnostic(m: string): void; after(fn: () => void):
   let startKills = 0;
   /** How long the last start took (spawn to control API line): start-up kills land within it. */
   let startMs = 1500;
+  let lastStats: TargetStats | undefined;
   let gcLines = 0;
   let padSectors = 0;
   let userSectors = 0;
@@ -111,13 +121,17 @@ async function crashRun(t: { diagnostic(m: string): void; after(fn: () => void):
       await c.handshake();
       const go = await c.go(TARGET);
       assert.equal(go.at(-1)!.type, 1, `NBD_OPT_GO ${TARGET} after restart ${point}: reply type ${go.at(-1)!.type}\n${s.stderr()}`);
-      await model.verify(c, `${kind} seed ${SEED}, after kill ${point}`); // what the last kill left (kill 0: the new target)
+      const server = s;
+      await model.verify(c, `${kind} seed ${SEED}, after kill ${point}`).catch((e: Error) => {
+        throw withServerLog(e, server);
+      }); // what the last kill left (kill 0: the new target)
       if (point === POINTS) {
         c.close();
         break;
       }
       const live: ServeChild = s;
       const before = { ...model.totals };
+      lastStats = undefined;
       await model.writeUntilKilled(c, {
         rnd,
         killAfterMs: 200 + rnd(1300),
@@ -128,16 +142,19 @@ async function crashRun(t: { diagnostic(m: string): void; after(fn: () => void):
         fuaEvery: point % 2 === 0 ? 32 : 3,
         beforeKill: async () => {
           const st = (await api(live, 'GET', `/targets/${TARGET}`)).json as TargetStats;
+          lastStats = st;
           gcLines += st.stats.gcLines;
           padSectors += st.stats.padSectors;
           userSectors += st.stats.userSectors;
         },
         kill: () => live.child.kill('SIGKILL'),
+      }).catch((e: Error) => {
+        throw withServerLog(e, live);
       });
       await live.stop('SIGKILL');
       // A server that stalled would drop the connection at the kill like a busy one: each
       // point must have made progress.
-      assert.ok(model.totals.flushes > before.flushes && model.totals.writes > before.writes, `${kind} point ${point}: writes and flushes were acknowledged before the kill (${model.totals.writes - before.writes} writes, ${model.totals.flushes - before.flushes} flushes)`);
+      assert.ok(model.totals.flushes > before.flushes && model.totals.writes > before.writes, `${kind} point ${point}: writes and flushes were acknowledged before the kill (${model.totals.writes - before.writes} writes, ${model.totals.flushes - before.flushes} flushes); target before the kill: ${JSON.stringify(lastStats)}\n${tail(live.stderr())}`);
       model.totals.points++;
       s = undefined;
     }
