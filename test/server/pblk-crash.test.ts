@@ -10,6 +10,7 @@
 // that is checked. docs/crash-testing.md has the whole picture.
 // Kill points per test: OCSSD_PBLK_CRASH_POINTS (default 4; `npm run test:crash` runs 30).
 // Seed: OCSSD_PBLK_CRASH_SEED (printed in the totals, so a failing run can be replayed).
+// Span: OCSSD_PBLK_CRASH_SPAN, percent of the target the writes cover (default 100).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -32,7 +33,11 @@ const DEVICES = {
   // 4 LUNs x 2 planes x 64 pages of 4 sectors of 4 KiB per block.
   'OCSSD 1.2': (dir: string): string => `nvme,drive=${join(dir, 'ocssd.img')},size=48M,lver=1,lnum_lun=4,lnum_pln=2,lsecs_per_pg=4,lpgs_per_blk=64,serial=pblkcrash12`,
 } as const;
-/** The model covers every block of the target, so it runs full and GC works under pressure. */
+/**
+ * Percent of the target's blocks the model covers (from block 0): by default all of them, so
+ * the target runs full and GC works under pressure; OCSSD_PBLK_CRASH_SPAN lowers it.
+ */
+const SPAN = Number(process.env['OCSSD_PBLK_CRASH_SPAN'] ?? 100);
 
 interface TargetStats {
   bytes: number;
@@ -100,7 +105,8 @@ async function crashRun(t: { diagnostic(m: string): void; after(fn: () => void):
     assert.equal(created.status, 200, JSON.stringify(created.json));
     const bytes = (created.json as TargetStats).bytes;
     assert.ok(bytes >= 1024 * BS && bytes % BS === 0, `target of ${bytes} bytes`);
-    model = new CrashModel(bytes / BS);
+    assert.ok(SPAN > 0 && SPAN <= 100, `OCSSD_PBLK_CRASH_SPAN=${SPAN}: allowed 1-100 (percent of the target)`);
+    model = new CrashModel(Math.floor(((bytes / BS) * SPAN) / 100));
   } catch (e) {
     await first.stop('SIGKILL');
     throw e;
@@ -163,7 +169,7 @@ async function crashRun(t: { diagnostic(m: string): void; after(fn: () => void):
   }
   const m = model.totals;
   t.diagnostic(
-    `${kind}, seed ${SEED}: ${m.points} kill points while writing + ${startKills} during start-up, ${m.writes} writes acknowledged (${m.blocksWritten} blocks, ${m.fuaWrites} writes FUA), ${m.flushes} flushes acknowledged, ` +
+    `${kind}, seed ${SEED}, span ${SPAN}%: ${m.points} kill points while writing + ${startKills} during start-up, ${m.writes} writes acknowledged (${m.blocksWritten} blocks, ${m.fuaWrites} writes FUA), ${m.flushes} flushes acknowledged, ` +
       `${m.verified} blocks verified of ${model.blocks} (${m.newer} held a write newer than the last flush); FTL before the kills: ${userSectors} user sectors, ${padSectors} pad sectors, ${gcLines} lines collected`,
   );
   assert.equal(m.points, POINTS);
