@@ -6,82 +6,18 @@
 // target-physical address (paddr, see line-layout.ts). vsc[line] counts the L2P entries that
 // point into the line: the valid sectors GC has to move.
 import { ChunkIoStatus, type ChunkDevice, type VectorResult, deviceAddress } from './chunk-device.js';
-import { type CapacityRule } from './capacity.js';
 import { type GcPolicyName, pickVictim, type VictimCandidate } from './gc-policy.js';
 import { LineLayout, lineOf, devAddr, type TargetShape } from './line-layout.js';
 import { LineEvent, LineState, nextLineState } from './line-state.js';
-import { NO_LBA, OOB_LBA, OOB_SEQ, encodeEmeta, encodeSmeta, decodeEmeta, emetaBytes } from './meta-format.js';
+import { NO_LBA, OOB_LBA, OOB_SEQ, encodeEmeta, encodeSmeta } from './meta-format.js';
+import { readEmeta, scanOob } from './line-scan.js';
 import { Signal } from './signal.js';
+import { FtlIoError, FtlNoSpaceError, type FtlStats, type FtlTuning, type LineInfo, type TargetInfo } from './ftl-types.js';
 import { WriteBuffer } from './write-buffer.js';
 
 export const UNMAPPED = 0xffffffff;
 export const CACHE = 0x80000000;
 const isMedia = (v: number): boolean => v < CACHE;
-
-/** A read the media could not serve (uncorrectable data): the NBD layer maps it to EIO. */
-export class FtlIoError extends Error {
-  override readonly name = 'FtlIoError';
-}
-/** No room left even after GC: the target is full of valid data (NBD ENOSPC). */
-export class FtlNoSpaceError extends Error {
-  override readonly name = 'FtlNoSpaceError';
-}
-
-export interface FtlStats {
-  /** Sectors written by the user (4 KiB). */
-  userSectors: number;
-  /** Sectors re-written by GC. */
-  gcSectors: number;
-  /** Padding sectors (flushes of partial units). */
-  padSectors: number;
-  /** smeta and emeta sectors. */
-  metaSectors: number;
-  /** Sectors the device programmed (all of the above that succeeded). */
-  mediaSectors: number;
-  /** Sectors superseded in the buffer before they were written (never reached the media). */
-  droppedSectors: number;
-  gcLines: number;
-  programFailures: number;
-  eraseFailures: number;
-  /** Valid sectors GC could not read back (uncorrectable): now unmapped. */
-  lostSectors: number;
-}
-
-export interface LineInfo {
-  readonly id: number;
-  state: LineState;
-  seq: number;
-  layout: LineLayout | undefined;
-  /** Open line: LBA of each data position (NO_LBA when empty). */
-  lbas: Uint32Array | undefined;
-  nextUnit: number;
-  /** Open line: 1 per good-chunk slot whose writes failed (skipped from then on). */
-  failed: Uint8Array;
-  /** Open line: slots written but not yet readable from the media, per chunk slot, oldest first. */
-  pinned: number[][];
-  inflight: Set<Promise<void>>;
-  /** Open line resumed after recovery: sectors already written per chunk slot (skipped). */
-  resumeWp: Int32Array | undefined;
-}
-
-export interface TargetInfo {
-  readonly name: string;
-  readonly instance: number;
-  readonly puBegin: number;
-  readonly puEnd: number;
-  readonly op: number;
-  readonly rule: CapacityRule;
-  /** User capacity, 4 KiB sectors. */
-  readonly capacity: number;
-}
-
-export interface FtlTuning {
-  readonly gcPolicy?: GcPolicyName;
-  /** Write buffer size in sectors (default: 4 units per PU + mw_cunits per PU, at least 256). */
-  readonly bufferSectors?: number;
-  /** GC runs while free lines <= this (default 1: the line GC writes into next). */
-  readonly gcStartLines?: number;
-}
 
 export class Ftl {
   readonly l2p: Uint32Array;
@@ -282,7 +218,7 @@ export class Ftl {
     let left = 0;
     if (o?.layout) {
       const L = o.layout;
-      for (let u = o.nextUnit; u < L.dataEnd; u++) if (!o.failed[u % L.nGood]) left += this.shape.unit;
+      for (let u = o.nextUnit; u < L.dataEnd; u++) if (!this.unitTaken(o, u)) left += this.shape.unit;
     }
     for (const id of this.freeQueue) left += this.freeLineSectors(id);
     return left - this.buf.queued;
@@ -303,6 +239,11 @@ export class Ftl {
     return m;
   }
 
+  /** A victim frees at least two units net of the padding its move may cost (else GC only churns). */
+  private worthMoving(valid: number, capacity: number): boolean {
+    return valid === 0 || capacity - valid >= 2 * this.shape.unit;
+  }
+
   /** Whether GC may start moving a victim with `valid` sectors now (room as room() gives it). */
   private victimFits(valid: number, room: number): boolean {
     if (valid === 0) return true;
@@ -316,7 +257,7 @@ export class Ftl {
     for (const l of this.lines) {
       if (l.state !== LineState.CLOSED || !l.layout || this.gcGaveUp.has(l.id)) continue;
       const v = this.vsc[l.id]!;
-      if (v < l.layout.dataSectors && this.victimFits(v, room)) return true;
+      if (this.worthMoving(v, l.layout.dataSectors) && this.victimFits(v, room)) return true;
     }
     return false;
   }
@@ -324,7 +265,8 @@ export class Ftl {
   private canAdmitUser(): boolean {
     this.check();
     if (this.buf.freeSlots <= this.gcSlotReserve) return false;
-    const room = this.room();
+    // A victim being moved still has vsc sectors to come: user data may not take their room.
+    const room = this.room() - (this.gcVictim >= 0 ? this.vsc[this.gcVictim]! : 0);
     if (room > this.fullLineSectors + this.margin) return true;
     // Below a line's worth: user data may still come as long as GC keeps room to move the
     // emptiest line it could pick (in steady state well under a line).
@@ -657,6 +599,9 @@ export class Ftl {
       let victim: VictimCandidate | undefined = c.find((x) => x.valid === 0);
       if (!victim && this.freeQueue.length <= this.gcStart) {
         const room = this.room();
+        const worth = this.freeQueue.length === 0 ? c : c.filter((x) => this.worthMoving(x.valid, x.capacity));
+        c.length = 0;
+        c.push(...worth);
         let i = pickVictim(this.gcPolicy, c, this.nextSeq);
         if (i >= 0 && !this.victimFits(c[i]!.valid, room)) i = pickVictim('greedy', c, this.nextSeq);
         if (i >= 0 && this.victimFits(c[i]!.valid, room)) victim = c[i];
@@ -779,47 +724,12 @@ export class Ftl {
     return this.scanOob(line, wpOf);
   }
 
-  async readEmeta(line: LineInfo): Promise<Uint32Array | undefined> {
-    const L = line.layout!;
-    const unit = this.shape.unit;
-    const bytes = new Uint8Array(L.emetaUnits * unit * 4096);
-    const addrs = new Float64Array(unit);
-    for (let e = 0; e < L.emetaUnits; e++) {
-      const u = L.dataEnd + e;
-      for (let i = 0; i < unit; i++) addrs[i] = deviceAddress(this.dev.geometry, this.shape.puBegin + L.unitPu(u), line.id, L.unitSector(u) + i);
-      const r = await this.dev.read(addrs, unit, bytes.subarray(e * unit * 4096, (e + 1) * unit * 4096)).catch((): VectorResult => ({ status: ChunkIoStatus.ERROR, failed: 0n }));
-      if (r.status !== ChunkIoStatus.OK && r.status !== ChunkIoStatus.HIGH_ECC) return undefined;
-    }
-    if (emetaBytes(L.dataSectors) > bytes.length) return undefined;
-    return decodeEmeta(bytes, line.id, line.seq, this.info.instance, L.dataSectors);
+  readEmeta(line: LineInfo): Promise<Uint32Array | undefined> {
+    return readEmeta(this.dev, this.shape, line.layout!, line.seq, this.info.instance);
   }
 
-  /** Reads the OOB of every written data sector of the line (up to each chunk's write pointer). */
-  async scanOob(line: LineInfo, wpOf: (pu: number) => number): Promise<Uint32Array> {
-    const L = line.layout!;
-    const g = this.dev.geometry;
-    const out = new Uint32Array(L.dataSectors).fill(NO_LBA);
-    const max = g.maxVector;
-    const addrs = new Float64Array(max);
-    const data = new Uint8Array(max * 4096);
-    const oob = new Uint8Array(max * g.oobSize);
-    const ov = new DataView(oob.buffer);
-    for (const pu of L.good) {
-      const wp = Math.min(wpOf(pu), this.shape.clba);
-      for (let s0 = 0; s0 < wp; s0 += max) {
-        const n = Math.min(max, wp - s0);
-        for (let i = 0; i < n; i++) addrs[i] = deviceAddress(g, this.shape.puBegin + pu, line.id, s0 + i);
-        const r = await this.dev.read(addrs, n, data, oob).catch((): VectorResult => ({ status: ChunkIoStatus.ERROR, failed: (1n << BigInt(n)) - 1n }));
-        for (let i = 0; i < n; i++) {
-          if (r.status !== ChunkIoStatus.OK && r.status !== ChunkIoStatus.HIGH_ECC && (r.failed === 0n || ((r.failed >> BigInt(i)) & 1n) === 1n)) continue;
-          const d = L.dataPosition(L.paddr(pu, s0 + i));
-          if (d < 0) continue;
-          if (g.oobSize >= 8 && ov.getUint32(i * g.oobSize + OOB_SEQ, true) !== line.seq) continue;
-          out[d] = ov.getUint32(i * g.oobSize + OOB_LBA, true);
-        }
-      }
-    }
-    return out;
+  scanOob(line: LineInfo, wpOf: (pu: number) => number): Promise<Uint32Array> {
+    return scanOob(this.dev, this.shape, line.layout!, line.seq, wpOf);
   }
 
   // ---- shutdown ----

@@ -6,7 +6,8 @@ export { LineState, LineEvent, LINE_STATE_NAMES, LINE_EVENT_NAMES, LINE_TRANSITI
 export { GC_POLICIES, pickVictim, greedyWaModel, type GcPolicyName, type VictimCandidate } from './gc-policy.js';
 export { LineLayout, targetShape, emetaUnits, devAddr, type TargetShape } from './line-layout.js';
 export { SMETA_HEADER, EMETA_HEADER, NO_LBA, encodeSmeta, decodeSmeta, encodeEmeta, decodeEmeta, type Smeta } from './meta-format.js';
-export { Ftl, FtlIoError, FtlNoSpaceError, UNMAPPED, CACHE, type FtlStats, type FtlTuning, type TargetInfo } from './ftl.js';
+export { Ftl, UNMAPPED, CACHE } from './ftl.js';
+export { FtlIoError, FtlNoSpaceError, type FtlStats, type FtlTuning, type TargetInfo, type LineInfo } from './ftl-types.js';
 export { createTarget, openTarget, discoverTargets, removeTarget, metaSectors, FtlVolume, type CreateTargetOptions, type OpenTargetOptions } from './target.js';
 export { Ocssd20ChunkDevice } from './ocssd20-device.js';
 export { Ocssd12ChunkDevice } from './ocssd12-device.js';

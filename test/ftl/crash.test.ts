@@ -33,7 +33,7 @@ test(`FTL crash safety: SIGKILL at ${POINTS} random points loses no write acknow
   const path = join(dir, 'img');
   {
     const media = openMedia({ kind: 'file', path }, { geometry: CRASH_GEOMETRY, endurance: 0 });
-    const v = await createTarget(new MediaChunkDevice(media, { wsMin: 4, wsOpt: 8 }), { name: 'crash', ...CRASH_PUS });
+    const v = await createTarget(new MediaChunkDevice(media, { wsMin: 4, wsOpt: 8 }), { name: 'crash', ...CRASH_PUS, op: 25 });
     await v.close();
     media.close();
   }
