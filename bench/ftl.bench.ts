@@ -9,13 +9,15 @@
 // The model: mean-field greedy/FIFO under uniform traffic at user / raw-data ratio f (see
 // greedyWaModel); our FTL also keeps one line free for GC, which the model does not.
 //
-//   node dist/bench/ftl.bench.js [--quick]
+//   node dist/bench/ftl.bench.js [--quick] [--no-nbd] [--seconds N]
+// then, unless --no-nbd, the NBD throughput of a pblk target beside nbdkit memory (lib/ftl-nbd.ts).
 import { NvmeHost } from '../src/host/index.js';
 import { InProcessTransport } from '../src/transport/index.js';
 import { createOcssd20Device, parseOcssd20Device } from '../src/server/index.js';
 import { Ocssd20ChunkDevice, createTarget, greedyWaModel, type FtlVolume, type GcPolicyName } from '../src/ftl/index.js';
 import { xorshift32 } from './lib/measure.js';
 import { type Out, TablePrinter, benchMain, environmentPairs, fmtFixed, fmtInt, printPairs } from './lib/report.js';
+import { runFtlNbdBench } from './lib/ftl-nbd.js';
 
 export interface FtlBenchOptions {
   /** OCSSD 2.0 device line (default: 8 PUs x 32 chunks of 128 x 4 KiB = 128 MiB). */
@@ -124,4 +126,11 @@ export async function runFtlBench(o: FtlBenchOptions = {}): Promise<WaRow[]> {
   return rows;
 }
 
-await benchMain(import.meta.url, 'ftl bench', ['--quick'], (_s, on) => runFtlBench(on.has('--quick') ? { device: 'nvme,lver=2,num_grp=1,num_pu=4,num_chk=16,clba=64,ws_min=4,ws_opt=8,mw_cunits=0,ms=16', passes: 1 } : {}));
+const QUICK_DEVICE = 'nvme,lver=2,num_grp=1,num_pu=4,num_chk=16,clba=64,ws_min=4,ws_opt=8,mw_cunits=0,ms=16';
+
+await benchMain(import.meta.url, 'ftl bench', ['--quick', '--no-nbd'], async (seconds, on) => {
+  const quick = on.has('--quick');
+  await runFtlBench(quick ? { device: QUICK_DEVICE, passes: 1 } : {});
+  // NBD throughput of a pblk target against nbdkit memory, same run (needs fio, nbdcopy, nbdkit).
+  if (!on.has('--no-nbd')) await runFtlNbdBench(quick ? QUICK_DEVICE : BENCH_DEVICE, seconds);
+});
