@@ -739,9 +739,14 @@ export class Ftl {
     if (this.closing) return;
     if (!this.failure) await this.flush();
     this.closing = true;
-    this.signal.notify();
-    await this.writerDone;
-    await this.gcDone;
+    // Keep waking the loops until both have seen `closing` (one may be between awaits now).
+    let done = false;
+    const both = Promise.all([this.writerDone, this.gcDone]).then(() => (done = true));
+    while (!done) {
+      this.signal.notify();
+      await new Promise((r) => setImmediate(r));
+    }
+    await both;
     for (const l of this.lines) while (l.inflight.size > 0) await Promise.all([...l.inflight]);
   }
 
