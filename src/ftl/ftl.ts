@@ -300,7 +300,7 @@ export class Ftl {
     for (;;) {
       if (this.failure) return;
       const draining = this.flushWaiting > 0 || this.closing || this.gcWantsPad;
-      const padForMw = this.flushWaiting > 0 && this.buf.queued === 0 && this.pinnedInOpenLine();
+      const padForMw = (this.flushWaiting > 0 || this.gcWantsPad) && this.buf.queued === 0 && this.pinnedInOpenLine();
       if (!padForMw && (this.buf.queued === 0 || (!draining && this.buf.queued < unit))) {
         if (this.closing && this.buf.queued === 0) return;
         await this.signal.wait();
@@ -337,7 +337,7 @@ export class Ftl {
         // is what keeps the flushed version once its victim line is reset.
         if (!this.current(s) && !this.buf.gc[s]) {
           this.written(s);
-          this.buf.release(s);
+          this.releaseSlot(s);
           this.stats.droppedSectors++;
           continue;
         }
@@ -361,11 +361,20 @@ export class Ftl {
   /** A slot's sector is written (or dropped): flush epochs and GC's per-victim counts move on. */
   private written(s: number): void {
     this.buf.written(s);
+  }
+
+  /**
+   * A slot leaves the buffer: its sector is readable from the media (or dropped). Only then does
+   * a GC copy count as moved: with mw_cunits, a copy in the last mw_cunits sectors of an open
+   * chunk reads as unwritten after a crash, so the victim may not be reset before.
+   */
+  private releaseSlot(s: number): void {
     const v = this.buf.victim[s]!;
     if (v >= 0) {
       this.movesLeft[v]!--;
       this.buf.victim[s] = -1;
     }
+    this.buf.release(s);
   }
 
   /** Unit u of an open line cannot take data: its chunk failed, or it was written before a restart. */
@@ -435,17 +444,18 @@ export class Ftl {
         if (this.current(s) || this.buf.gc[s]) requeue.push(s);
         else {
           this.written(s);
-          this.buf.release(s);
+          this.releaseSlot(s);
         }
         continue;
       }
       if (this.buf.gc[s]) this.stats.gcSectors++;
       this.written(s);
       const paddr = L.paddr(pu, sec0 + i);
-      if (!this.current(s)) this.buf.release(s);
+      // A superseded GC copy is pinned too: its victim's reset waits until it is readable.
+      if (!this.current(s) && (g.mwCunits === 0 || !this.buf.gc[s])) this.releaseSlot(s);
       else if (g.mwCunits === 0) {
         this.setL2p(this.buf.lba[s]!, paddr);
-        this.buf.release(s);
+        this.releaseSlot(s);
       } else {
         this.buf.pin(s, paddr);
         line.pinned[L.slotOf[pu]!]!.push(s);
@@ -476,7 +486,7 @@ export class Ftl {
       const s = q[k]!;
       if (ackWp !== Infinity && (this.buf.paddr[s]! % this.shape.clba) + mw >= ackWp) break;
       if (this.current(s)) this.setL2p(this.buf.lba[s]!, this.buf.paddr[s]!);
-      this.buf.release(s);
+      this.releaseSlot(s);
       k++;
     }
     if (k > 0) q.splice(0, k);

@@ -30,8 +30,8 @@ const TARGET = 'pblk0';
 const DEVICES = {
   // 4 PUs x 10 chunks x 256 sectors of 4 KiB.
   'OCSSD 2.0': (dir: string): string => `nvme,drive=${join(dir, 'ocssd.img')},lver=2,num_grp=1,num_pu=4,num_chk=10,clba=256,serial=pblkcrash20`,
-  // 4 LUNs x 2 planes x 64 pages of 4 sectors of 4 KiB per block.
-  'OCSSD 1.2': (dir: string): string => `nvme,drive=${join(dir, 'ocssd.img')},size=48M,lver=1,lnum_lun=4,lnum_pln=2,lsecs_per_pg=4,lpgs_per_blk=64,serial=pblkcrash12`,
+  // 4 LUNs x 2 planes x 16 pages of 4 sectors of 4 KiB per block (24 lines: enough for GC under overwrites).
+  'OCSSD 1.2': (dir: string): string => `nvme,drive=${join(dir, 'ocssd.img')},size=48M,lver=1,lnum_lun=4,lnum_pln=2,lsecs_per_pg=4,lpgs_per_blk=16,serial=pblkcrash12`,
 } as const;
 /**
  * Percent of the target's blocks the model covers (from block 0): by default all of them, so
