@@ -5,6 +5,7 @@ import { Controller, NVM_IO, Ocssd20Namespace, ocssd20AdminCommands, ocssd20IoTa
 import { SqeView } from '../../src/controller/sqe-view.js';
 import { S } from '../../src/controller/statuses.js';
 import { Geometry, VirtualClock, openMedia, type NandMedia } from '../../src/media/index.js';
+import { encodeLbaList } from '../../src/host/index.js';
 import { ArrayMover } from './helpers.js';
 
 export class ListMover extends ArrayMover {
@@ -172,7 +173,7 @@ export class Harness {
   write(lbas: readonly number[], data: Uint8Array, oob: Uint8Array = new Uint8Array(lbas.length * this.ns.ms)): Outcome {
     if (this.inline) {
       const n = lbas.length;
-      this.mover.data = concat(n > 1 ? encodeList(lbas) : undefined, data, oob);
+      this.mover.data = concat(n > 1 ? encodeLbaList(lbas) : undefined, data, oob);
       return this.run({ opc: 0x91, cdw10: n > 1 ? 0 : lbas[0]! >>> 0, cdw11: n > 1 ? 0 : Math.floor(lbas[0]! / TWO32), cdw12: n - 1, cdw13: 1 });
     }
     const [lo, hi] = this.list(lbas, LIST_ADDR);
@@ -206,7 +207,7 @@ export class Harness {
 
   copy(src: readonly number[], dst: readonly number[]): Outcome {
     if (this.inline && src.length > 1) {
-      this.mover.data = concat(encodeList(src), encodeList(dst));
+      this.mover.data = concat(encodeLbaList(src), encodeLbaList(dst));
       return this.run({ opc: 0x93, cdw12: src.length - 1, cdw13: 1 });
     }
     const [lo, hi] = this.list(src, LIST_ADDR);
@@ -217,7 +218,7 @@ export class Harness {
   /** Stages a list with 0x95; returns its tag. */
   private stage(lbas: readonly number[]): number {
     const tag = ++this.tag;
-    this.mover.data = encodeList(lbas);
+    this.mover.data = encodeLbaList(lbas);
     const st = this.run({ opc: 0x95, cdw10: tag, cdw12: lbas.length - 1 }).status;
     if (st !== 0) throw new Error(`Stage LBA List: 0x${st.toString(16)}`);
     return tag;
@@ -255,16 +256,6 @@ export class Harness {
   lba(grp: number, pu: number, chk: number, sec: number): number {
     return this.ns.lbaOf((grp * this.ns.numPu + pu) * this.ns.numChk + chk, sec);
   }
-}
-
-function encodeList(lbas: readonly number[]): Uint8Array {
-  const b = new Uint8Array(8 * lbas.length);
-  const dv = new DataView(b.buffer);
-  lbas.forEach((l, i) => {
-    dv.setUint32(8 * i, l >>> 0, true);
-    dv.setUint32(8 * i + 4, Math.floor(l / TWO32), true);
-  });
-  return b;
 }
 
 function concat(...parts: (Uint8Array | undefined)[]): Uint8Array {

@@ -5,13 +5,7 @@ import assert from 'node:assert/strict';
 import { Ocssd20Host, ocssd20StatusName } from '../../src/host/index.js';
 import { OcssdServer } from '../../src/server/index.js';
 import { tempDir } from '../media/helpers.js';
-import { serveConfig } from './helpers.js';
-
-async function api(s: OcssdServer, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const c = s.listeners.control!;
-  const res = await fetch(`http://${c.address}:${c.port}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, json: await res.json() };
-}
+import { api, serveConfig } from './helpers.js';
 
 test('faults armed over the control API fire on host commands and show in the chunk log', { timeout: 60_000 }, async (t) => {
   const s = await OcssdServer.start(serveConfig(tempDir(t), ['nvme,lver=2,num_grp=1,num_pu=2,num_chk=4,clba=32,ws_min=4,ws_opt=8,mw_cunits=0,serial=f', 'nvme,size=8M', 'nvme,lver=1,size=64M,lnum_lun=2,lpgs_per_blk=16']), () => {});

@@ -4,17 +4,12 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OcssdServer, type ServeConfig } from '../../src/server/index.js';
 import { tempDir } from '../media/helpers.js';
+import { api } from './helpers.js';
 
 const serveConfig = (dir: string, devices: string[]): ServeConfig => ({ devices, dataDir: dir, host: '127.0.0.1', controlPort: 0, tcpPort: -1, discoveryPort: -1, nbdPort: -1, allowedHosts: [] });
 
 // 64 MiB: 1 channel x 4 LUNs x 2 planes x 7 blocks x 64 pages x 4 sectors of 4 KiB.
 const line12 = (dir: string) => `nvme,drive=${join(dir, 'img')},size=64M,lver=1,lnum_lun=4,lnum_pln=2,lsecs_per_pg=4,lpgs_per_blk=64,serial=t`;
-
-async function api(s: OcssdServer, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const c = s.listeners.control!;
-  const res = await fetch(`http://${c.address}:${c.port}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, json: await res.json() };
-}
 
 const ID_LINES = [
   'LightNVM Identity (OCSSD 1.2)',

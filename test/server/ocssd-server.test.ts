@@ -4,13 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { OcssdServer } from '../../src/server/index.js';
 import { tempDir } from '../media/helpers.js';
-import { serveConfig } from './helpers.js';
-
-async function api(s: OcssdServer, method: string, path: string, body?: string): Promise<{ status: number; json: any }> {
-  const c = s.listeners.control!;
-  const res = await fetch(`http://${c.address}:${c.port}${path}`, { method, body });
-  return { status: res.status, json: await res.json() };
-}
+import { api, serveConfig } from './helpers.js';
 
 test('a server with two devices: names, namespaces, control API routes and errors, clean stop', async (t) => {
   const dir = tempDir(t);

@@ -7,13 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { OcssdServer, defaultDeviceLine } from '../../src/server/index.js';
 import { tempDir } from '../media/helpers.js';
-import { serveConfig } from './helpers.js';
-
-async function api(s: OcssdServer, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const c = s.listeners.control!;
-  const res = await fetch(`http://${c.address}:${c.port}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, json: await res.json() };
-}
+import { api, serveConfig } from './helpers.js';
 
 test("the tutorial's pblk target: 144 MiB, exported over NBD, back after a restart with its data, removed cleanly", { timeout: 120_000 }, async (t) => {
   const dir = tempDir(t);
