@@ -1,4 +1,5 @@
 // The FTL's shared types: errors, counters, per-line state, target identity, tuning knobs.
+import { VolumeNoSpaceError } from '../host/index.js';
 import type { CapacityRule } from './capacity.js';
 import type { GcPolicyName } from './gc-policy.js';
 import type { LineLayout } from './line-layout.js';
@@ -9,7 +10,7 @@ export class FtlIoError extends Error {
   override readonly name = 'FtlIoError';
 }
 /** No room left even after GC: the target is full of valid data (NBD ENOSPC). */
-export class FtlNoSpaceError extends Error {
+export class FtlNoSpaceError extends VolumeNoSpaceError {
   override readonly name = 'FtlNoSpaceError';
 }
 

@@ -38,6 +38,7 @@ export class Ftl {
   private failure: Error | undefined;
   private writerDone: Promise<void> | undefined;
   private gcDone: Promise<void> | undefined;
+  private resetDone: Promise<void> | undefined;
   private readonly chunkBusy: (Promise<void> | undefined)[];
   private readonly stageData: Uint8Array[] = [];
   private readonly stageOob: Uint8Array[] = [];
@@ -55,7 +56,7 @@ export class Ftl {
   private readonly pendingResets: { line: LineInfo }[] = [];
   /** Per line: GC-moved sectors of it still waiting in the buffer (its reset waits for 0). */
   private readonly movesLeft: Int32Array;
-  /** GC has nothing else to do but wait for moved data: the writer pads partial units. */
+  /** GC has nothing else to do but wait for moved data: the writer pads a partial unit. */
   private gcWantsPad = false;
   private resetting = 0;
 
@@ -79,7 +80,8 @@ export class Ftl {
     this.gcSlotReserve = Math.min(Math.floor(slots / 4), 2 * shape.unit);
     this.chunkBusy = new Array(shape.nPus).fill(undefined);
     this.lineSpan = shape.nPus * shape.clba;
-    this.margin = 2 * shape.nPus * shape.unit;
+    // Two units per PU, plus the padding recovery puts in the open line (recovery-pad.ts).
+    this.margin = shape.nPus * (2 * shape.unit + g.mwCunits);
     this.fullLineSectors = new LineLayout(shape, 0, Array.from({ length: shape.nPus }, (_, i) => i)).dataSectors;
   }
 
@@ -101,6 +103,7 @@ export class Ftl {
   start(): void {
     this.writerDone = this.writerLoop().catch((e: unknown) => this.fail(e));
     this.gcDone = this.gcLoop().catch((e: unknown) => this.fail(e));
+    this.resetDone = this.resetLoop().catch((e: unknown) => this.fail(e));
   }
 
   private fail(e: unknown): void {
@@ -143,6 +146,7 @@ export class Ftl {
         r = await this.dev.read(addrs, n, stage);
       } finally {
         for (let i = 0; i < n; i++) this.readers[lines[i]!]!--;
+        if (this.pendingResets.length > 0) this.signal.notify(); // a victim may wait for its readers
       }
       if (r.status !== ChunkIoStatus.OK && r.status !== ChunkIoStatus.HIGH_ECC) throw new FtlIoError(`${this.info.name}: read of LBA ${lba}+${count} failed: media ${r.status}`);
       for (let i = 0; i < n; i++) into.set(stage.subarray(i * 4096, i * 4096 + 4096), dest[i]! * 4096);
@@ -168,7 +172,14 @@ export class Ftl {
   async writeBlocks(lba: number, count: number, data: Uint8Array): Promise<void> {
     for (let i = 0; i < count; i++) {
       // The check and the fill run in one synchronous stretch, so GC cannot take the slot between.
+      const gc0 = this.stats.gcLines;
       while (!this.canAdmitUser()) {
+        // GC went through the device twice over without freeing room for this sector: its
+        // victims gain less than the padding their moves cost (flushes after every few sectors
+        // on lines that are small beside a write unit per PU).
+        if (this.stats.gcLines - gc0 > 2 * this.shape.lines) {
+          throw new FtlNoSpaceError(`${this.info.name}: no space left: GC collected ${this.stats.gcLines - gc0} lines without freeing room for a user write (a larger over-provisioning (-o) or larger chunks would help) (${this.describeSpace()})`);
+        }
         this.signal.notify();
         await this.signal.wait();
       }
@@ -190,13 +201,14 @@ export class Ftl {
   async flush(): Promise<void> {
     this.check();
     const e = this.buf.closeEpoch();
-    if (!this.buf.settled(e) || this.pinnedInOpenLine()) {
+    // With mw_cunits, the last sectors written to a chunk are not readable from the media yet, but
+    // they are on it: reads take them from the buffer meanwhile, and recovery pads the line to
+    // read them after a crash (recovery-pad.ts). So a flush waits for the writes only, as pblk's.
+    if (!this.buf.settled(e)) {
       this.flushWaiting++;
       this.signal.notify();
       try {
-        // With mw_cunits, written sectors are readable from the media only once mw_cunits more
-        // follow them in their chunk: the writer pads until none is left waiting (pblk does too).
-        while (!this.buf.settled(e) || this.pinnedInOpenLine()) {
+        while (!this.buf.settled(e)) {
           this.check();
           await this.signal.wait();
         }
@@ -205,11 +217,6 @@ export class Ftl {
       }
     }
     await this.dev.flush();
-  }
-
-  private pinnedInOpenLine(): boolean {
-    const o = this.open;
-    return o !== undefined && o.pinned.some((q) => q.length > 0);
   }
 
   /** Space (sectors) the queued data can still take without a new free line from GC. */
@@ -222,6 +229,23 @@ export class Ftl {
     }
     for (const id of this.freeQueue) left += this.freeLineSectors(id);
     return left - this.buf.queued;
+  }
+
+  /**
+   * Data sectors of the emptied victims waiting for their reset: free lines once their moved
+   * copies, already in the buffer (and counted by room()), are written. A crash before that
+   * loses the copies' buffer slots, but then also every later write (the buffer drains in
+   * order), so the recovered FTL is no shorter of room than the one that counted them.
+   */
+  private pendingRoom(): number {
+    let n = 0;
+    for (const p of this.pendingResets) n += p.line.layout?.dataSectors ?? 0;
+    return n;
+  }
+
+  /** Room user data may take: with the pending victims', less what the victim being moved still brings. */
+  private userRoom(): number {
+    return this.room() + this.pendingRoom() - (this.gcVictim >= 0 ? this.vsc[this.gcVictim]! : 0);
   }
 
   /** Data sectors a free line will hold (its good chunks). */
@@ -257,7 +281,8 @@ export class Ftl {
     for (const l of this.lines) {
       if (l.state !== LineState.CLOSED || !l.layout || this.gcGaveUp.has(l.id)) continue;
       const v = this.vsc[l.id]!;
-      if (this.worthMoving(v, l.layout.dataSectors) && this.victimFits(v, room)) return true;
+      // Called with user writes held back: any gain will do.
+      if (v < l.layout.dataSectors && this.victimFits(v, room)) return true;
     }
     return false;
   }
@@ -266,13 +291,14 @@ export class Ftl {
     this.check();
     if (this.buf.freeSlots <= this.gcSlotReserve) return false;
     // A victim being moved still has vsc sectors to come: user data may not take their room.
-    const room = this.room() - (this.gcVictim >= 0 ? this.vsc[this.gcVictim]! : 0);
+    const room = this.userRoom();
     if (room > this.fullLineSectors + this.margin) return true;
     // Below a line's worth: user data may still come as long as GC keeps room to move the
     // emptiest line it could pick (in steady state well under a line).
-    if (room > this.minVictimValid() + this.margin && this.pendingResets.length === 0) return true;
-    if (this.gcCanHelp(room)) return false;
-    if (room > 0) return true;
+    if (room > this.minVictimValid() + this.margin) return true;
+    const real = this.room();
+    if (this.gcCanHelp(real)) return false;
+    if (real > 0) return true;
     // Buffered data still going out can leave lines GC may empty: wait for it first.
     if (this.buf.queued > 0 || (this.open?.inflight.size ?? 0) > 0) return false;
     throw new FtlNoSpaceError(`${this.info.name}: no space left: every line holds valid data and GC has nothing to reclaim (${this.describeSpace()})`);
@@ -300,8 +326,7 @@ export class Ftl {
     for (;;) {
       if (this.failure) return;
       const draining = this.flushWaiting > 0 || this.closing || this.gcWantsPad;
-      const padForMw = (this.flushWaiting > 0 || this.gcWantsPad) && this.buf.queued === 0 && this.pinnedInOpenLine();
-      if (!padForMw && (this.buf.queued === 0 || (!draining && this.buf.queued < unit))) {
+      if (this.buf.queued === 0 || (!draining && this.buf.queued < unit)) {
         if (this.closing && this.buf.queued === 0) return;
         await this.signal.wait();
         continue;
@@ -343,7 +368,7 @@ export class Ftl {
         }
         slots.push(s);
       }
-      if (slots.length === 0 && !padForMw) {
+      if (slots.length === 0) {
         this.signal.notify();
         continue;
       }
@@ -358,22 +383,22 @@ export class Ftl {
     }
   }
 
-  /** A slot's sector is written (or dropped): flush epochs and GC's per-victim counts move on. */
+  /**
+   * A slot's sector is written (or dropped): flush epochs and GC's per-victim counts move on. A
+   * GC copy counts as moved once written, readable or not: within mw_cunits of its chunk's WP it
+   * is read from the buffer, and after a crash recovery pads its line to read it.
+   */
   private written(s: number): void {
     this.buf.written(s);
-  }
-
-  /**
-   * A slot leaves the buffer: its sector is readable from the media (or dropped). Only then does
-   * a GC copy count as moved: with mw_cunits, a copy in the last mw_cunits sectors of an open
-   * chunk reads as unwritten after a crash, so the victim may not be reset before.
-   */
-  private releaseSlot(s: number): void {
     const v = this.buf.victim[s]!;
     if (v >= 0) {
       this.movesLeft[v]!--;
       this.buf.victim[s] = -1;
     }
+  }
+
+  /** A slot leaves the buffer: its sector is readable from the media (or dropped). */
+  private releaseSlot(s: number): void {
     this.buf.release(s);
   }
 
@@ -451,8 +476,7 @@ export class Ftl {
       if (this.buf.gc[s]) this.stats.gcSectors++;
       this.written(s);
       const paddr = L.paddr(pu, sec0 + i);
-      // A superseded GC copy is pinned too: its victim's reset waits until it is readable.
-      if (!this.current(s) && (g.mwCunits === 0 || !this.buf.gc[s])) this.releaseSlot(s);
+      if (!this.current(s)) this.releaseSlot(s);
       else if (g.mwCunits === 0) {
         this.setL2p(this.buf.lba[s]!, paddr);
         this.releaseSlot(s);
@@ -584,50 +608,62 @@ export class Ftl {
     return c;
   }
 
+  /**
+   * Resets emptied victims once their moved copies are readable and no read is on them. A loop of
+   * its own: GC may be blocked moving the next victim into a full buffer that only drains into
+   * the line this reset frees.
+   */
+  private async resetLoop(): Promise<void> {
+    for (;;) {
+      if (this.closing || this.failure) return;
+      const k = this.pendingResets.findIndex((p) => this.movesLeft[p.line.id]! === 0 && this.readers[p.line.id]! === 0);
+      if (k < 0) {
+        await this.signal.wait();
+        continue;
+      }
+      const [p] = this.pendingResets.splice(k, 1);
+      this.resetting++;
+      try {
+        await this.dev.flush(); // the moved copies are durable before the originals go
+        await this.resetLine(p!.line);
+      } finally {
+        this.resetting--;
+      }
+      this.stats.gcLines++;
+      this.signal.notify();
+    }
+  }
+
   private async gcLoop(): Promise<void> {
     for (;;) {
       if (this.closing || this.failure) return;
-      // Victims whose moved data is on the media now: reset them.
-      for (let k = 0; k < this.pendingResets.length; ) {
-        const p = this.pendingResets[k]!;
-        if (this.movesLeft[p.line.id]! > 0 || this.readers[p.line.id]! > 0) {
-          k++;
-          continue;
-        }
-        this.pendingResets.splice(k, 1);
-        this.resetting++;
-        try {
-          await this.dev.flush(); // the moved copies are durable before the originals go
-          await this.resetLine(p.line);
-        } finally {
-          this.resetting--;
-        }
-        this.stats.gcLines++;
-        this.signal.notify();
-      }
       const c = this.candidates();
       let victim: VictimCandidate | undefined = c.find((x) => x.valid === 0);
-      if (!victim && this.freeQueue.length <= this.gcStart) {
-        const room = this.room();
-        const worth = this.freeQueue.length === 0 ? c : c.filter((x) => this.worthMoving(x.valid, x.capacity));
-        c.length = 0;
-        c.push(...worth);
-        let i = pickVictim(this.gcPolicy, c, this.nextSeq);
-        if (i >= 0 && !this.victimFits(c[i]!.valid, room)) i = pickVictim('greedy', c, this.nextSeq);
-        if (i >= 0 && this.victimFits(c[i]!.valid, room)) victim = c[i];
+      // Victims waiting for their reset count as free lines: collecting more before they are
+      // reset would only move data early.
+      const free = this.freeQueue.length + this.pendingResets.length;
+      if (!victim && free <= this.gcStart) {
+        const room = this.room() + this.pendingRoom();
+        // With user writes held back for room, any gain will do; otherwise a victim must be worth
+        // its move. (Not "no free line": GC's own moves use up the free line, and a device that
+        // is still filling has nothing worth moving; moving lines of 1007/1008 valid for that
+        // took GC round the device without letting a user write in.)
+        const pressure = this.userRoom() <= this.minVictimValid() + this.margin;
+        const worth = c.filter((x) => x.valid < x.capacity && (pressure || this.worthMoving(x.valid, x.capacity)));
+        let i = pickVictim(this.gcPolicy, worth, this.nextSeq);
+        if (i >= 0 && !this.victimFits(worth[i]!.valid, room)) i = pickVictim('greedy', worth, this.nextSeq);
+        if (i >= 0 && this.victimFits(worth[i]!.valid, room)) victim = worth[i];
       }
       if (victim) {
+        this.gcWantsPad = false; // padding now would take room the move was given
         await this.collect(this.lines[victim.line]!);
         continue;
       }
       if (this.pendingResets.length > 0) {
         // Nothing else to do: have the writer push the moved data out (padding a partial unit).
-        const waiting = this.pendingResets.some((p) => this.movesLeft[p.line.id]! > 0);
-        this.gcWantsPad = waiting;
-        if (waiting) {
-          this.signal.notify();
-          await this.signal.wait();
-        } else await new Promise((r) => setImmediate(r));
+        this.gcWantsPad = this.pendingResets.some((p) => this.movesLeft[p.line.id]! > 0);
+        if (this.gcWantsPad) this.signal.notify();
+        await this.signal.wait();
         continue;
       }
       this.gcWantsPad = false;
@@ -749,9 +785,9 @@ export class Ftl {
     if (this.closing) return;
     if (!this.failure) await this.flush();
     this.closing = true;
-    // Keep waking the loops until both have seen `closing` (one may be between awaits now).
+    // Keep waking the loops until all have seen `closing` (one may be between awaits now).
     let done = false;
-    const both = Promise.all([this.writerDone, this.gcDone]).then(() => (done = true));
+    const both = Promise.all([this.writerDone, this.gcDone, this.resetDone]).then(() => (done = true));
     while (!done) {
       this.signal.notify();
       await new Promise((r) => setImmediate(r));
@@ -763,7 +799,8 @@ export class Ftl {
   /** One line of numbers for messages: free lines, room, valid/capacity of the closed lines. */
   describeSpace(): string {
     const closed = this.lines.filter((l) => l.state === LineState.CLOSED).map((l) => `${this.vsc[l.id]}/${l.layout?.dataSectors ?? 0}`);
-    return `free lines ${this.freeQueue.length}, room ${this.room()} sectors, buffered ${this.buf.queued}, pending resets ${this.pendingResets.length}, bad chunks ${this.chunkBad.reduce((a, b) => a + b, 0)}, erase failures ${this.stats.eraseFailures}, program failures ${this.stats.programFailures}, open line ${this.open ? `${this.open.id} unit ${this.open.nextUnit}/${this.open.layout!.dataEnd}` : 'none'}, closed lines valid/size ${closed.join(' ')}`;
+    const moving = this.gcVictim >= 0 ? `, GC moving line ${this.gcVictim} (${this.vsc[this.gcVictim]} valid left)` : '';
+    return `free lines ${this.freeQueue.length}, room ${this.room()} sectors (for user data ${this.userRoom()}), buffered ${this.buf.queued} (free slots ${this.buf.freeSlots}/${this.buf.slots}), pending resets ${this.pendingResets.length}${moving}, bad chunks ${this.chunkBad.reduce((a, b) => a + b, 0)}, erase failures ${this.stats.eraseFailures}, program failures ${this.stats.programFailures}, open line ${this.open ? `${this.open.id} unit ${this.open.nextUnit}/${this.open.layout!.dataEnd}` : 'none'}, closed lines valid/size ${closed.join(' ')}`;
   }
 
   /** Data sectors of all usable lines (user capacity + spare: the model's "raw" space). */

@@ -17,6 +17,7 @@ import { Ftl } from './ftl.js';
 import type { FtlTuning, TargetInfo } from './ftl-types.js';
 import { LineLayout, emetaUnits, targetShape, type TargetShape } from './line-layout.js';
 import { LineState } from './line-state.js';
+import { padOpenChunks, padSmetaChunks } from './recovery-pad.js';
 import { NO_LBA, decodeSmeta, type Smeta } from './meta-format.js';
 
 export interface CreateTargetOptions extends FtlTuning {
@@ -129,20 +130,24 @@ const infoOf = (s: Smeta): TargetInfo => ({ name: s.name, instance: s.instance, 
 export async function openTarget(dev: ChunkDevice, o: OpenTargetOptions): Promise<FtlVolume> {
   checkDevice(dev);
   const shape = targetShape(dev.geometry, o.puBegin, o.puEnd);
-  const report = await dev.chunkReport();
+  let report = await dev.chunkReport();
   const bad = new Uint8Array(shape.lines * shape.nPus);
   const sector = new Uint8Array(4096);
   const found: (Smeta | undefined)[] = [];
-  const written: boolean[] = [];
+  const first: number[] = [];
   for (let line = 0; line < shape.lines; line++) {
-    let first = -1;
+    let f = -1;
     for (let pu = 0; pu < shape.nPus; pu++) {
       const st = report[reportIndex(dev, shape, pu, line)]!.state;
       if (st === ChunkReportState.OFFLINE) bad[line * shape.nPus + pu] = 1;
-      else if (st !== ChunkReportState.FREE && first < 0) first = pu;
+      else if (st !== ChunkReportState.FREE && f < 0) f = pu;
     }
-    written.push(first >= 0);
-    const s = first >= 0 ? await readSmeta(dev, shape.puBegin + first, line, sector) : undefined;
+    first.push(f);
+  }
+  const smetaPad = await padSmetaChunks(dev, shape, first, report, (pu, line) => reportIndex(dev, shape, pu, line));
+  if (smetaPad > 0) report = await dev.chunkReport();
+  for (let line = 0; line < shape.lines; line++) {
+    const s = first[line]! >= 0 ? await readSmeta(dev, shape.puBegin + first[line]!, line, sector) : undefined;
     found.push(s && s.line === line && s.puBegin === o.puBegin && s.puEnd === o.puEnd && s.clba === shape.clba && s.wsOpt === shape.unit ? s : undefined);
   }
   let newest: Smeta | undefined;
@@ -152,12 +157,14 @@ export async function openTarget(dev: ChunkDevice, o: OpenTargetOptions): Promis
   const info = infoOf(newest);
   const ftl = new Ftl(dev, shape, info, o);
   ftl.chunkBad.set(bad);
+  ftl.stats.padSectors += smetaPad;
+  ftl.stats.mediaSectors += smetaPad;
   const data: Smeta[] = [];
   const garbage: [number, number][] = [];
   for (let line = 0; line < shape.lines; line++) {
     const s = found[line];
     if (s && s.instance === info.instance) data.push(s);
-    else if (written[line]) {
+    else if (first[line]! >= 0) {
       for (let pu = 0; pu < shape.nPus; pu++) {
         const st = report[reportIndex(dev, shape, pu, line)]!.state;
         if (st !== ChunkReportState.FREE && st !== ChunkReportState.OFFLINE) garbage.push([line, pu]);
@@ -171,11 +178,22 @@ export async function openTarget(dev: ChunkDevice, o: OpenTargetOptions): Promis
     line.layout = new LineLayout(shape, s.line, s.good);
     line.seq = s.seq;
     line.state = LineState.CLOSED;
-    const wpOf = (pu: number): number => report[reportIndex(dev, shape, pu, s.line)]!.wp;
+    let wpOf = (pu: number): number => report[reportIndex(dev, shape, pu, s.line)]!.wp;
     const emeta = await ftl.readEmeta(line);
+    const open = !emeta && s === data[data.length - 1];
+    if (open) {
+      // The newest line without emeta was open at the crash: its chunks' last mw_cunits sectors
+      // become readable once padded (recovery-pad.ts), and the FTL keeps appending to it.
+      const pad = await padOpenChunks(dev, shape, line.layout, s.seq, wpOf);
+      if (pad > 0) {
+        ftl.stats.padSectors += pad;
+        ftl.stats.mediaSectors += pad;
+        const fresh = await dev.chunkReport();
+        wpOf = (pu: number): number => fresh[reportIndex(dev, shape, pu, s.line)]!.wp;
+      }
+    }
     const lbas = emeta ?? (await ftl.scanOob(line, wpOf));
-    // The newest line without emeta was open at the crash: keep appending to it.
-    if (!emeta && s === data[data.length - 1]) ftl.resumeLine(line, lbas, wpOf);
+    if (open) ftl.resumeLine(line, lbas, wpOf);
     for (let d = 0; d < lbas.length; d++) {
       const lba = lbas[d]!;
       if (lba !== NO_LBA && lba < info.capacity) ftl.setL2p(lba, line.layout.dataPaddr(d));

@@ -30,6 +30,11 @@ export class VolumeRangeError extends RangeError {
   override readonly name = 'VolumeRangeError';
 }
 
+/** The volume has no room for the write (a thin or log-structured volume, full): NBD_ENOSPC. */
+export class VolumeNoSpaceError extends Error {
+  override readonly name: string = 'VolumeNoSpaceError';
+}
+
 /** Checks an aligned, in-bounds range; throws VolumeRangeError naming the problem. */
 export function checkVolumeRange(v: Pick<BlockVolume, 'name' | 'size' | 'blockSize'>, offset: number, length: number): void {
   if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) throw new VolumeRangeError(`${v.name}: bad range ${offset}+${length}`);

@@ -8,7 +8,7 @@ export { NvmeStatusError, CommandAbortedError, NvmeTimeoutError, ControllerState
 export { decodeIdentifyController, decodeIdentifyNamespace, decodeNsidList, type IdentifyController, type IdentifyNamespace, type LbaFormat } from './identify.js';
 export * as nvmeCommands from './commands.js';
 export { NSID_ALL, type LogPageRequest, type SetFeatureOptions, type RwFlags } from './commands.js';
-export { type BlockVolume, VolumeRangeError, checkVolumeRange } from './block-volume.js';
+export { type BlockVolume, VolumeNoSpaceError, VolumeRangeError, checkVolumeRange } from './block-volume.js';
 export { Ocssd12Device, decodeOcssd12Identity, ocssd12StatusName, type Ocssd12Identity, type Ocssd12Bbt, type VectorResult, type VectorOptions } from './ocssd12.js';
 export { Ocssd20Host, Ocssd20Addressing, decodeOcssd20Geometry, decodeChunkDescriptor, encodeLbaList, ocssd20StatusName, type Ocssd20Geometry, type ChunkDescriptor, type ChunkNotificationEntry, type Ocssd20VectorResult } from './ocssd20.js';
 export { TcpInitiator, type TcpInitiatorOptions } from './tcp-initiator.js';

@@ -16,7 +16,7 @@ import {
   NbdTransmissionFlag as TF,
   NBD_COMMAND_NAMES,
 } from '../spec/index.js';
-import { VolumeRangeError } from '../host/index.js';
+import { VolumeNoSpaceError, VolumeRangeError } from '../host/index.js';
 import type { BufferPool } from './buffer-pool.js';
 import type { NbdExport } from './export.js';
 import { type ExportLookup, type OptionReply, errorReply, exportNameReply, greeting, infoReplies, optionReply, parseInfoRequest, serverEntry, decodeName } from './handshake.js';
@@ -393,9 +393,9 @@ export class NbdConnection implements ParserSink {
     } catch (e) {
       this.stats.errors++;
       this.exp!.stats.errors++;
-      const code = e instanceof VolumeRangeError ? E.EINVAL : E.EIO;
+      const code = e instanceof VolumeRangeError ? E.EINVAL : e instanceof VolumeNoSpaceError ? E.ENOSPC : E.EIO;
       const why = e instanceof Error ? e.message : String(e);
-      if (code === E.EIO) this.note(`nbd ${this.peer()}: ${NBD_COMMAND_NAMES[r.type]} ${r.offset}+${r.length} on ${this.exp?.name}: ${why}`);
+      if (code !== E.EINVAL) this.note(`nbd ${this.peer()}: ${NBD_COMMAND_NAMES[r.type]} ${r.offset}+${r.length} on ${this.exp?.name}: ${why}`);
       this.answerError(r, code, why);
     } finally {
       this.inFlight--;

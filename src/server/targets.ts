@@ -12,6 +12,9 @@ export interface TargetJson extends TargetRecord {
   readonly bytes: number;
   readonly stats: FtlVolume['ftl']['stats'];
   readonly freeLines: number;
+  /** Line counts by state, and the FTL's one-line account of its space (for diagnosis). */
+  readonly lines?: Record<'free' | 'open' | 'closed' | 'gc' | 'bad', number>;
+  readonly space?: string;
 }
 
 export class TargetManager {
@@ -92,7 +95,7 @@ export class TargetManager {
 
   private json(r: TargetRecord): TargetJson {
     const v = this.volumes.get(r.name);
-    return { ...r, bytes: v?.size ?? 0, stats: v?.ftl.stats ?? ({} as TargetJson['stats']), freeLines: v?.ftl.freeLines ?? 0 };
+    return { ...r, bytes: v?.size ?? 0, stats: v?.ftl.stats ?? ({} as TargetJson['stats']), freeLines: v?.ftl.freeLines ?? 0, lines: v?.ftl.lineCensus(), space: v?.ftl.describeSpace() };
   }
 
   /** Parallel units of an Open-Channel namespace, numbered across groups (what -b / -e count). */
