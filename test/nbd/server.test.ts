@@ -5,6 +5,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { NbdServer, type NbdServerOptions } from '../../src/nbd/index.js';
+import { VolumeNoSpaceError } from '../../src/host/index.js';
 import { NbdClientFlag, NbdCommand as Cmd, NbdCommandFlag as CF, NbdError as E, NbdInfo, NbdOption, NbdReply, NbdReplyFlag, NbdReplyType, NbdTransmissionFlag as TF } from '../../src/spec/index.js';
 import { MemoryVolume, RawClient, type MemoryVolumeOptions, concat, dv, goData, randomBytes, u32 } from './helpers.js';
 
@@ -175,7 +176,7 @@ test('write, read back, FUA, flush, trim, write zeroes, unaligned and across max
   assert.equal(volume.calls.read, reads);
 });
 
-test('errors: EINVAL past the end on read/trim, ENOSPC on write/zeroes, bad flags, unknown commands, EPERM read-only, EIO', async (t) => {
+test('errors: EINVAL past the end on read/trim, ENOSPC on write/zeroes, bad flags, unknown commands, EPERM read-only, EIO, ENOSPC from the volume', async (t) => {
   const { server, volume } = await rig(t, { size: 1 << 20 });
   const c = await transmitting(t, server.port);
   const cases: [number, number, bigint, bigint | number, number, Uint8Array | undefined][] = [
@@ -207,6 +208,9 @@ test('errors: EINVAL past the end on read/trim, ENOSPC on write/zeroes, bad flag
   volume.failWith = new Error('media gone');
   c.sendRequest(Cmd.READ, 0, 20n, 0, 4096);
   assert.deepEqual(await c.readSimple(), { error: E.EIO, cookie: 20n });
+  volume.failWith = new VolumeNoSpaceError('target full');
+  c.sendRequest(Cmd.WRITE, 0, 22n, 0, 4096, new Uint8Array(4096));
+  assert.deepEqual(await c.readSimple(), { error: E.ENOSPC, cookie: 22n }, 'a volume out of room: ENOSPC');
   volume.failWith = undefined;
   c.sendRequest(Cmd.READ, 0, 21n, 0, 4096);
   assert.equal((await c.readSimple(4096)).error, 0, 'still in step after the EIO (no data was sent with it)');

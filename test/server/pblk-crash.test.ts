@@ -14,6 +14,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tempDir } from '../media/helpers.js';
 import { RawClient } from '../nbd/helpers.js';
@@ -54,7 +56,9 @@ function tail(text: string, lines = 20): string {
   return `ocssd serve stderr (last ${lines} lines):\n${text.split('\n').slice(-lines - 1).join('\n')}`;
 }
 
-function withServerLog(e: Error, s: ServeChild): Error {
+/** Adds the server's last log lines to `e`, after a moment: the log line of an NBD error reply comes through a pipe, after the reply. */
+async function withServerLog(e: Error, s: ServeChild): Promise<Error> {
+  await new Promise((r) => setTimeout(r, 300));
   e.message += `\n${tail(s.stderr())}`;
   return e;
 }
@@ -88,6 +92,19 @@ for (const [kind, device] of Object.entries(DEVICES)) {
 
 async function crashRun(t: { diagnostic(m: string): void; after(fn: () => void): void }, kind: string, device: (dir: string) => string): Promise<void> {
   const dir = tempDir(t);
+  try {
+    await crashPoints(t, kind, device, dir);
+  } catch (e) {
+    // Keep the image and targets.json of a failed run: `ocssd serve --data-dir <copy>` on the same
+    // --device line reopens the state the failure left.
+    const keep = join(tmpdir(), `ocssd-pblk-crash-${kind.replace(/\W+/g, '')}-seed${SEED}`);
+    cpSync(dir, keep, { recursive: true });
+    if (e instanceof Error) e.message += `\nthe data dir is kept in ${keep}: ocssd serve --data-dir ${keep} --device '${device(keep)}'`;
+    throw e;
+  }
+}
+
+async function crashPoints(t: { diagnostic(m: string): void }, kind: string, device: (dir: string) => string, dir: string): Promise<void> {
   const args = ['--data-dir', dir, '--tcp-port', '-1', '--discovery-port', '-1', '--device', device(dir)];
   const rnd = rng(SEED);
   let startKills = 0;
@@ -128,8 +145,8 @@ async function crashRun(t: { diagnostic(m: string): void; after(fn: () => void):
       const go = await c.go(TARGET);
       assert.equal(go.at(-1)!.type, 1, `NBD_OPT_GO ${TARGET} after restart ${point}: reply type ${go.at(-1)!.type}\n${s.stderr()}`);
       const server = s;
-      await model.verify(c, `${kind} seed ${SEED}, after kill ${point}`).catch((e: Error) => {
-        throw withServerLog(e, server);
+      await model.verify(c, `${kind} seed ${SEED}, after kill ${point}`).catch(async (e: Error) => {
+        throw await withServerLog(e, server);
       }); // what the last kill left (kill 0: the new target)
       if (point === POINTS) {
         c.close();
@@ -154,8 +171,8 @@ async function crashRun(t: { diagnostic(m: string): void; after(fn: () => void):
           userSectors += st.stats.userSectors;
         },
         kill: () => live.child.kill('SIGKILL'),
-      }).catch((e: Error) => {
-        throw withServerLog(e, live);
+      }).catch(async (e: Error) => {
+        throw await withServerLog(e, live);
       });
       await live.stop('SIGKILL');
       // A server that stalled would drop the connection at the kill like a busy one: each
