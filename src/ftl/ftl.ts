@@ -292,10 +292,14 @@ export class Ftl {
     if (this.buf.freeSlots <= this.gcSlotReserve) return false;
     // A victim being moved still has vsc sectors to come: user data may not take their room.
     const room = this.userRoom();
-    if (room > this.fullLineSectors + this.margin) return true;
+    const minValid = this.minVictimValid();
+    // Whatever the pending victims promise, the room there is now must still take the emptiest
+    // victim: a reset can fail and shrink or retire its line.
+    const realEnough = this.room() - (this.gcVictim >= 0 ? this.vsc[this.gcVictim]! : 0) > minValid + this.shape.unit;
+    if (realEnough && room > this.fullLineSectors + this.margin) return true;
     // Below a line's worth: user data may still come as long as GC keeps room to move the
     // emptiest line it could pick (in steady state well under a line).
-    if (room > this.minVictimValid() + this.margin) return true;
+    if (realEnough && room > minValid + this.margin) return true;
     const real = this.room();
     if (this.gcCanHelp(real)) return false;
     if (real > 0) return true;
