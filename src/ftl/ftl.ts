@@ -58,6 +58,8 @@ export class Ftl {
   private readonly movesLeft: Int32Array;
   /** GC has nothing else to do but wait for moved data: the writer pads a partial unit. */
   private gcWantsPad = false;
+  /** User writes waiting for room: they wake GC, however many lines are free. */
+  private userWaiting = 0;
   private resetting = 0;
 
   constructor(
@@ -180,8 +182,13 @@ export class Ftl {
         if (this.stats.gcLines - gc0 > 2 * this.shape.lines) {
           throw new FtlNoSpaceError(`${this.info.name}: no space left: GC collected ${this.stats.gcLines - gc0} lines without freeing room for a user write (a larger over-provisioning (-o) or larger chunks would help) (${this.describeSpace()})`);
         }
-        this.signal.notify();
-        await this.signal.wait();
+        this.userWaiting++;
+        try {
+          this.signal.notify();
+          await this.signal.wait();
+        } finally {
+          this.userWaiting--;
+        }
       }
       const s = this.buf.fill(lba + i, false);
       this.buf.slotData(s).set(data.subarray(i * 4096, i * 4096 + 4096));
@@ -243,6 +250,19 @@ export class Ftl {
     return n;
   }
 
+  /**
+   * Whether user data must wait for GC. It may come while the room exceeds a line, or the
+   * emptiest victim, plus the margin (GC keeps room to move that victim); the pending victims'
+   * room counts only while the room there is now still takes the emptiest victim (a reset can
+   * fail and shrink or retire its line).
+   */
+  private userHeldBack(): boolean {
+    const minValid = this.minVictimValid();
+    const room = this.userRoom();
+    const realEnough = this.room() - (this.gcVictim >= 0 ? this.vsc[this.gcVictim]! : 0) > minValid + this.shape.unit;
+    return !realEnough || room <= Math.min(this.fullLineSectors, minValid) + this.margin;
+  }
+
   /** Room user data may take: with the pending victims', less what the victim being moved still brings. */
   private userRoom(): number {
     return this.room() + this.pendingRoom() - (this.gcVictim >= 0 ? this.vsc[this.gcVictim]! : 0);
@@ -291,15 +311,7 @@ export class Ftl {
     this.check();
     if (this.buf.freeSlots <= this.gcSlotReserve) return false;
     // A victim being moved still has vsc sectors to come: user data may not take their room.
-    const room = this.userRoom();
-    const minValid = this.minVictimValid();
-    // Whatever the pending victims promise, the room there is now must still take the emptiest
-    // victim: a reset can fail and shrink or retire its line.
-    const realEnough = this.room() - (this.gcVictim >= 0 ? this.vsc[this.gcVictim]! : 0) > minValid + this.shape.unit;
-    if (realEnough && room > this.fullLineSectors + this.margin) return true;
-    // Below a line's worth: user data may still come as long as GC keeps room to move the
-    // emptiest line it could pick (in steady state well under a line).
-    if (realEnough && room > minValid + this.margin) return true;
+    if (!this.userHeldBack()) return true;
     const real = this.room();
     if (this.gcCanHelp(real)) return false;
     if (real > 0) return true;
@@ -646,13 +658,15 @@ export class Ftl {
       // Victims waiting for their reset count as free lines: collecting more before they are
       // reset would only move data early.
       const free = this.freeQueue.length + this.pendingResets.length;
-      if (!victim && free <= this.gcStart) {
+      // User writes held back wake GC too, however many lines are free: only GC adds room.
+      const held = this.userWaiting > 0 && this.userHeldBack();
+      if (!victim && (free <= this.gcStart || held)) {
         const room = this.room() + this.pendingRoom();
         // With user writes held back for room, any gain will do; otherwise a victim must be worth
         // its move. (Not "no free line": GC's own moves use up the free line, and a device that
         // is still filling has nothing worth moving; moving lines of 1007/1008 valid for that
         // took GC round the device without letting a user write in.)
-        const pressure = this.userRoom() <= this.minVictimValid() + this.margin;
+        const pressure = held;
         const worth = c.filter((x) => x.valid < x.capacity && (pressure || this.worthMoving(x.valid, x.capacity)));
         let i = pickVictim(this.gcPolicy, worth, this.nextSeq);
         if (i >= 0 && !this.victimFits(worth[i]!.valid, room)) i = pickVictim('greedy', worth, this.nextSeq);
