@@ -253,14 +253,13 @@ export class Ftl {
   /**
    * Whether user data must wait for GC. It may come while the room exceeds a line, or the
    * emptiest victim, plus the margin (GC keeps room to move that victim); the pending victims'
-   * room counts only while the room there is now still takes the emptiest victim and a chunk
-   * (a reset can fail and shrink or retire its line).
+   * room counts only while the room there is now still takes the emptiest victim (a reset can
+   * fail and shrink or retire its line).
    */
   private userHeldBack(): boolean {
     const minValid = this.minVictimValid();
     const room = this.userRoom();
-    // A chunk's worth more: an erase failure shrinks the line GC frees by a chunk.
-    const realEnough = this.room() - (this.gcVictim >= 0 ? this.vsc[this.gcVictim]! : 0) > minValid + this.shape.unit + this.shape.clba;
+    const realEnough = this.room() - (this.gcVictim >= 0 ? this.vsc[this.gcVictim]! : 0) > minValid + this.shape.unit;
     return !realEnough || room <= Math.min(this.fullLineSectors, minValid) + this.margin;
   }
 
