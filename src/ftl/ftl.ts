@@ -259,7 +259,7 @@ export class Ftl {
   private userHeldBack(): boolean {
     const minValid = this.minVictimValid();
     const room = this.userRoom();
-    const realEnough = this.room() - (this.gcVictim >= 0 ? this.vsc[this.gcVictim]! : 0) > minValid + this.shape.unit;
+    const realEnough = this.room() - (this.gcVictim >= 0 ? this.vsc[this.gcVictim]! : 0) > minValid + this.margin;
     return !realEnough || room <= Math.min(this.fullLineSectors, minValid) + this.margin;
   }
 
