@@ -253,8 +253,8 @@ export class Ftl {
   /**
    * Whether user data must wait for GC. It may come while the room exceeds a line, or the
    * emptiest victim, plus the margin (GC keeps room to move that victim); the pending victims'
-   * room counts only while the room there is now still takes the emptiest victim (a reset can
-   * fail and shrink or retire its line).
+   * room counts only while the room there is now still takes the emptiest victim plus the margin
+   * (a reset can fail and shrink or retire its line; recovery pads the open line).
    */
   private userHeldBack(): boolean {
     const minValid = this.minVictimValid();
