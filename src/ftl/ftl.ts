@@ -9,7 +9,7 @@ import { ChunkIoStatus, type ChunkDevice, type VectorResult, deviceAddress } fro
 import { type GcPolicyName, pickVictim, type VictimCandidate } from './gc-policy.js';
 import { LineLayout, lineOf, devAddr, type TargetShape } from './line-layout.js';
 import { LineEvent, LineState, nextLineState } from './line-state.js';
-import { NO_LBA, OOB_LBA, OOB_SEQ, encodeEmeta, encodeSmeta } from './meta-format.js';
+import { NO_LBA, OOB_LBA, OOB_SEQ, encodeEmeta, encodeSmeta, fillNoLbaOob } from './meta-format.js';
 import { readEmeta, scanOob } from './line-scan.js';
 import { Signal } from './signal.js';
 import { FtlIoError, FtlNoSpaceError, type FtlStats, type FtlTuning, type LineInfo, type TargetInfo } from './ftl-types.js';
@@ -259,13 +259,18 @@ export class Ftl {
   private userHeldBack(): boolean {
     const minValid = this.minVictimValid();
     const room = this.userRoom();
-    const realEnough = this.room() - (this.gcVictim >= 0 ? this.vsc[this.gcVictim]! : 0) > minValid + this.margin;
+    const realEnough = this.room() - this.movingLeft() > minValid + this.margin;
     return !realEnough || room <= Math.min(this.fullLineSectors, minValid) + this.margin;
   }
 
   /** Room user data may take: with the pending victims', less what the victim being moved still brings. */
   private userRoom(): number {
-    return this.room() + this.pendingRoom() - (this.gcVictim >= 0 ? this.vsc[this.gcVictim]! : 0);
+    return this.room() + this.pendingRoom() - this.movingLeft();
+  }
+
+  /** Valid sectors the victim being moved still brings into the buffer. */
+  private movingLeft(): number {
+    return this.gcVictim >= 0 ? this.vsc[this.gcVictim]! : 0;
   }
 
   /** Data sectors a free line will hold (its good chunks). */
@@ -378,7 +383,7 @@ export class Ftl {
         // is what keeps the flushed version once its victim line is reset.
         if (!this.current(s) && !this.buf.gc[s]) {
           this.written(s);
-          this.releaseSlot(s);
+          this.buf.release(s);
           this.stats.droppedSectors++;
           continue;
         }
@@ -411,11 +416,6 @@ export class Ftl {
       this.movesLeft[v]!--;
       this.buf.victim[s] = -1;
     }
-  }
-
-  /** A slot leaves the buffer: its sector is readable from the media (or dropped). */
-  private releaseSlot(s: number): void {
-    this.buf.release(s);
   }
 
   /** Unit u of an open line cannot take data: its chunk failed, or it was written before a restart. */
@@ -485,17 +485,17 @@ export class Ftl {
         if (this.current(s) || this.buf.gc[s]) requeue.push(s);
         else {
           this.written(s);
-          this.releaseSlot(s);
+          this.buf.release(s);
         }
         continue;
       }
       if (this.buf.gc[s]) this.stats.gcSectors++;
       this.written(s);
       const paddr = L.paddr(pu, sec0 + i);
-      if (!this.current(s)) this.releaseSlot(s);
+      if (!this.current(s)) this.buf.release(s);
       else if (g.mwCunits === 0) {
         this.setL2p(this.buf.lba[s]!, paddr);
-        this.releaseSlot(s);
+        this.buf.release(s);
       } else {
         this.buf.pin(s, paddr);
         line.pinned[L.slotOf[pu]!]!.push(s);
@@ -526,7 +526,7 @@ export class Ftl {
       const s = q[k]!;
       if (ackWp !== Infinity && (this.buf.paddr[s]! % this.shape.clba) + mw >= ackWp) break;
       if (this.current(s)) this.setL2p(this.buf.lba[s]!, this.buf.paddr[s]!);
-      this.releaseSlot(s);
+      this.buf.release(s);
       k++;
     }
     if (k > 0) q.splice(0, k);
@@ -556,7 +556,7 @@ export class Ftl {
     const st = this.stage(L.good[0]!);
     encodeSmeta({ ...this.info, rule: this.info.rule === '4.12' ? 1 : 0, line: id, seq: line.seq, clba: this.shape.clba, wsOpt: this.shape.unit, lines: this.shape.lines, good }, st.data);
     st.data.fill(0, 4096);
-    this.fillMetaOob(st.oob, line.seq);
+    fillNoLbaOob(st.oob, this.shape.unit, this.dev.geometry.oobSize, line.seq);
     for (let i = 0; i < this.shape.unit; i++) st.addr[i] = deviceAddress(this.dev.geometry, this.shape.puBegin + L.good[0]!, id, i);
     const r = await this.deviceWrite(st.addr, this.shape.unit, st.data, st.oob);
     if (r.status !== ChunkIoStatus.OK) {
@@ -574,15 +574,6 @@ export class Ftl {
     return true;
   }
 
-  private fillMetaOob(oob: Uint8Array, seq: number): void {
-    const g = this.dev.geometry;
-    const dv = new DataView(oob.buffer, oob.byteOffset, oob.byteLength);
-    for (let i = 0; i < this.shape.unit; i++) {
-      dv.setUint32(i * g.oobSize + OOB_LBA, NO_LBA, true);
-      if (g.oobSize >= 8) dv.setUint32(i * g.oobSize + OOB_SEQ, seq, true);
-    }
-  }
-
   /** Data area full: wait for its writes, write emeta, close. */
   private async closeLine(line: LineInfo): Promise<void> {
     while (line.inflight.size > 0) await Promise.all([...line.inflight]);
@@ -596,7 +587,7 @@ export class Ftl {
       if (this.unitTaken(line, u)) continue;
       const st = this.stage(pu);
       st.data.set(bytes.subarray(e * unit * 4096, (e + 1) * unit * 4096));
-      this.fillMetaOob(st.oob, line.seq);
+      fillNoLbaOob(st.oob, this.shape.unit, this.dev.geometry.oobSize, line.seq);
       for (let i = 0; i < unit; i++) st.addr[i] = deviceAddress(this.dev.geometry, this.shape.puBegin + pu, line.id, L.unitSector(u) + i);
       const r = await this.deviceWrite(st.addr, unit, st.data, st.oob);
       if (r.status === ChunkIoStatus.OK) {

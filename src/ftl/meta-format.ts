@@ -53,6 +53,15 @@ export const EMETA_HEADER = defineLayout('emeta', 32, [
 export const OOB_LBA = 0;
 export const OOB_SEQ = 4;
 
+/** OOB of `count` sectors that hold no user data (metadata, padding): NO_LBA and the seq. */
+export function fillNoLbaOob(oob: Uint8Array, count: number, oobSize: number, seq: number): void {
+  const dv = new DataView(oob.buffer, oob.byteOffset, oob.byteLength);
+  for (let i = 0; i < count; i++) {
+    dv.setUint32(i * oobSize + OOB_LBA, NO_LBA, true);
+    if (oobSize >= 8) dv.setUint32(i * oobSize + OOB_SEQ, seq, true);
+  }
+}
+
 export type CapacityRuleCode = 0 | 1;
 
 export interface Smeta {

@@ -17,7 +17,7 @@
 // line is read by OOB scan from then on (readEmeta fails its CRC), which costs time, not data.
 import { ChunkIoStatus, ChunkReportState, deviceAddress, type ChunkDescriptor, type ChunkDevice } from './chunk-device.js';
 import type { LineLayout, TargetShape } from './line-layout.js';
-import { NO_LBA, OOB_LBA, OOB_SEQ } from './meta-format.js';
+import { fillNoLbaOob } from './meta-format.js';
 
 /**
  * Where padding must end in each chunk of line `L` (index: slot in L.good), given the write
@@ -95,11 +95,7 @@ class Padder {
     this.addrs = new Float64Array(this.step);
     this.data = new Uint8Array(this.step * 4096);
     this.oob = new Uint8Array(this.step * g.oobSize);
-    const ov = new DataView(this.oob.buffer);
-    for (let i = 0; i < this.step; i++) {
-      ov.setUint32(i * g.oobSize + OOB_LBA, NO_LBA, true);
-      if (g.oobSize >= 8) ov.setUint32(i * g.oobSize + OOB_SEQ, seq, true);
-    }
+    fillNoLbaOob(this.oob, this.step, g.oobSize, seq);
   }
 
   /** Pads chunk `chunk` of global PU `pu` from `wp` to `end`; returns the sectors written. */
