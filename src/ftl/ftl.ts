@@ -6,6 +6,7 @@
 // target-physical address (paddr, see line-layout.ts). vsc[line] counts the L2P entries that
 // point into the line: the valid sectors GC has to move.
 import { ChunkIoStatus, type ChunkDevice, type VectorResult, deviceAddress } from './chunk-device.js';
+import { type SpaceLimits, type SpaceState, floorHolds, userHeldBack, userRoom, victimFits, worthMoving } from './admission.js';
 import { type GcPolicyName, pickVictim, type VictimCandidate } from './gc-policy.js';
 import { LineLayout, lineOf, devAddr, type TargetShape } from './line-layout.js';
 import { LineEvent, LineState, nextLineState } from './line-state.js';
@@ -47,8 +48,8 @@ export class Ftl {
   private readonly gcSlotReserve: number;
   private readonly lineSpan: number;
   private readonly fullLineSectors: number;
-  /** Room kept beyond GC's line for padding and failed chunks. */
-  private readonly margin: number;
+  /** Write unit and margin for the admission rules (admission.ts). */
+  private readonly limits: SpaceLimits;
   private gcVictim = -1;
   /** Lines GC could not empty (unreadable metadata and data); not picked again. */
   private readonly gcGaveUp = new Set<number>();
@@ -82,8 +83,8 @@ export class Ftl {
     this.gcSlotReserve = Math.min(Math.floor(slots / 4), 2 * shape.unit);
     this.chunkBusy = new Array(shape.nPus).fill(undefined);
     this.lineSpan = shape.nPus * shape.clba;
-    // Two units per PU, plus the padding recovery puts in the open line (recovery-pad.ts).
-    this.margin = shape.nPus * (2 * shape.unit + g.mwCunits);
+    // The margin: two units and mw_cunits per PU (admission.ts says what it covers).
+    this.limits = { unit: shape.unit, margin: shape.nPus * (2 * shape.unit + g.mwCunits) };
     this.fullLineSectors = new LineLayout(shape, 0, Array.from({ length: shape.nPus }, (_, i) => i)).dataSectors;
   }
 
@@ -250,27 +251,17 @@ export class Ftl {
     return n;
   }
 
-  /**
-   * Whether user data must wait for GC. It may come while the room exceeds a line, or the
-   * emptiest victim, plus the margin (GC keeps room to move that victim); the pending victims'
-   * room counts only while the room there is now still takes the emptiest victim plus the margin
-   * (a reset can fail and shrink or retire its line; recovery pads the open line).
-   */
-  private userHeldBack(): boolean {
-    const minValid = this.minVictimValid();
-    const room = this.userRoom();
-    const realEnough = this.room() - this.movingLeft() > minValid + this.margin;
-    return !realEnough || room <= Math.min(this.fullLineSectors, minValid) + this.margin;
-  }
-
-  /** Room user data may take: with the pending victims', less what the victim being moved still brings. */
-  private userRoom(): number {
-    return this.room() + this.pendingRoom() - this.movingLeft();
-  }
-
-  /** Valid sectors the victim being moved still brings into the buffer. */
-  private movingLeft(): number {
-    return this.gcVictim >= 0 ? this.vsc[this.gcVictim]! : 0;
+  /** The snapshot the admission rules (admission.ts) decide on. */
+  private space(): SpaceState {
+    const v = this.gcVictim;
+    return {
+      room: this.room(),
+      pendingRoom: this.pendingRoom(),
+      movingLeft: v >= 0 ? this.vsc[v]! : 0,
+      movingCapacity: v >= 0 ? (this.lines[v]!.layout?.dataSectors ?? 0) : 0,
+      minVictimValid: this.minVictimValid(),
+      fullLine: this.fullLineSectors,
+    };
   }
 
   /** Data sectors a free line will hold (its good chunks). */
@@ -288,26 +279,14 @@ export class Ftl {
     return m;
   }
 
-  /** A victim frees at least two units net of the padding its move may cost (else GC only churns). */
-  private worthMoving(valid: number, capacity: number): boolean {
-    return valid === 0 || capacity - valid >= 2 * this.shape.unit;
-  }
-
-  /** Whether GC may start moving a victim with `valid` sectors now (room as room() gives it). */
-  private victimFits(valid: number, room: number): boolean {
-    if (valid === 0) return true;
-    // A unit of slack for the padding of the last partial unit of the move.
-    return valid <= room - this.shape.unit;
-  }
-
+  /** With user writes held back: whether GC has a move in hand or one it can start in `room`. */
   private gcCanHelp(room: number): boolean {
     if (this.gcVictim >= 0 || this.resetting > 0) return true;
     if (this.pendingResets.length > 0) return true;
     for (const l of this.lines) {
       if (l.state !== LineState.CLOSED || !l.layout || this.gcGaveUp.has(l.id)) continue;
       const v = this.vsc[l.id]!;
-      // Called with user writes held back: any gain will do.
-      if (v < l.layout.dataSectors && this.victimFits(v, room)) return true;
+      if (v < l.layout.dataSectors && victimFits(v, room, this.limits, true)) return true;
     }
     return false;
   }
@@ -315,11 +294,12 @@ export class Ftl {
   private canAdmitUser(): boolean {
     this.check();
     if (this.buf.freeSlots <= this.gcSlotReserve) return false;
-    // A victim being moved still has vsc sectors to come: user data may not take their room.
-    if (!this.userHeldBack()) return true;
-    const real = this.room();
-    if (this.gcCanHelp(real)) return false;
-    if (real > 0) return true;
+    const s = this.space();
+    if (!userHeldBack(s, this.limits)) return true;
+    if (this.gcCanHelp(s.room)) return false;
+    // GC has nothing to gain now (every closed line is all valid: the device is filling), so user
+    // data may take the room down to the floor that keeps a crash recoverable.
+    if (floorHolds(s, this.limits)) return true;
     // Buffered data still going out can leave lines GC may empty: wait for it first.
     if (this.buf.queued > 0 || (this.open?.inflight.size ?? 0) > 0) return false;
     throw new FtlNoSpaceError(`${this.info.name}: no space left: every line holds valid data and GC has nothing to reclaim (${this.describeSpace()})`);
@@ -649,19 +629,21 @@ export class Ftl {
       // Victims waiting for their reset count as free lines: collecting more before they are
       // reset would only move data early.
       const free = this.freeQueue.length + this.pendingResets.length;
-      // User writes held back wake GC too, however many lines are free: only GC adds room.
-      const held = this.userWaiting > 0 && this.userHeldBack();
+      // User writes held back wake GC too, however many lines are free: only GC adds room. Not
+      // while victims wait for their reset: the reset is what the writes wait for, and another
+      // victim picked meanwhile would only take the room it brings.
+      const held = this.userWaiting > 0 && this.pendingResets.length === 0 && this.resetting === 0 && userHeldBack(this.space(), this.limits);
       if (!victim && (free <= this.gcStart || held)) {
-        const room = this.room() + this.pendingRoom();
+        const room = this.room();
         // With user writes held back for room, any gain will do; otherwise a victim must be worth
         // its move. (Not "no free line": GC's own moves use up the free line, and a device that
         // is still filling has nothing worth moving; moving lines of 1007/1008 valid for that
         // took GC round the device without letting a user write in.)
         const pressure = held;
-        const worth = c.filter((x) => x.valid < x.capacity && (pressure || this.worthMoving(x.valid, x.capacity)));
+        const worth = c.filter((x) => x.valid < x.capacity && (pressure || worthMoving(x.valid, x.capacity, this.limits)));
         let i = pickVictim(this.gcPolicy, worth, this.nextSeq);
-        if (i >= 0 && !this.victimFits(worth[i]!.valid, room)) i = pickVictim('greedy', worth, this.nextSeq);
-        if (i >= 0 && this.victimFits(worth[i]!.valid, room)) victim = worth[i];
+        if (i >= 0 && !victimFits(worth[i]!.valid, room, this.limits, pressure)) i = pickVictim('greedy', worth, this.nextSeq);
+        if (i >= 0 && victimFits(worth[i]!.valid, room, this.limits, pressure)) victim = worth[i];
       }
       if (victim) {
         this.gcWantsPad = false; // padding now would take room the move was given
@@ -809,7 +791,7 @@ export class Ftl {
   describeSpace(): string {
     const closed = this.lines.filter((l) => l.state === LineState.CLOSED).map((l) => `${this.vsc[l.id]}/${l.layout?.dataSectors ?? 0}`);
     const moving = this.gcVictim >= 0 ? `, GC moving line ${this.gcVictim} (${this.vsc[this.gcVictim]} valid left)` : '';
-    return `free lines ${this.freeQueue.length}, room ${this.room()} sectors (for user data ${this.userRoom()}), buffered ${this.buf.queued} (free slots ${this.buf.freeSlots}/${this.buf.slots}), pending resets ${this.pendingResets.length}${moving}, bad chunks ${this.chunkBad.reduce((a, b) => a + b, 0)}, erase failures ${this.stats.eraseFailures}, program failures ${this.stats.programFailures}, open line ${this.open ? `${this.open.id} unit ${this.open.nextUnit}/${this.open.layout!.dataEnd}` : 'none'}, closed lines valid/size ${closed.join(' ')}`;
+    return `free lines ${this.freeQueue.length}, room ${this.room()} sectors (for user data ${userRoom(this.space())}), buffered ${this.buf.queued} (free slots ${this.buf.freeSlots}/${this.buf.slots}), pending resets ${this.pendingResets.length}${moving}, bad chunks ${this.chunkBad.reduce((a, b) => a + b, 0)}, erase failures ${this.stats.eraseFailures}, program failures ${this.stats.programFailures}, open line ${this.open ? `${this.open.id} unit ${this.open.nextUnit}/${this.open.layout!.dataEnd}` : 'none'}, closed lines valid/size ${closed.join(' ')}`;
   }
 
   /** Data sectors of all usable lines (user capacity + spare: the model's "raw" space). */

@@ -4,6 +4,8 @@ import type { GeometryParams } from '../../src/media/index.js';
 /** 4 PUs x 16 chunks of 64 sectors: 16 lines, about 13 MiB of user capacity, GC busy. */
 export const CRASH_GEOMETRY: GeometryParams = { groups: 1, pusPerGroup: 4, planes: 1, blocksPerPlane: 16, pagesPerBlock: 64, sectorsPerPage: 1, sectorSize: 4096, oobSize: 16 };
 export const CRASH_PUS = { puBegin: 0, puEnd: 3 } as const;
+/** Chunks retired by program failures after which the child injects no more. */
+export const MAX_RETIRED = 4;
 
 /** Fills a 4 KiB block naming its LBA and version. */
 export function fillBlock(b: Uint8Array, at: number, lba: number, version: number): void {

@@ -45,6 +45,7 @@ test(`FTL crash safety: SIGKILL at ${POINTS} random points loses no write acknow
   let checked = 0;
   let flushes = 0;
   let maxMapped = 0;
+  let retired = 0;
   for (let point = 0; point < POINTS; point++) {
     const logPath = join(dir, `w-${point}.log`);
     await runAndKill([path, logPath, String(7000 + point), String(version)], 40 + ((point * 7919) % 400));
@@ -88,10 +89,11 @@ test(`FTL crash safety: SIGKILL at ${POINTS} random points loses no write acknow
       }
     }
     maxMapped = Math.max(maxMapped, vol.ftl.mappedSectors());
+    retired = vol.ftl.chunkBad.reduce((a, b) => a + b, 0);
     await vol.close();
     media.close();
   }
-  t.diagnostic(`${POINTS} kill points, ${version} writes issued, ${flushes} flushes, ${checked} flushed LBA checks passed, up to ${maxMapped} LBAs mapped`);
+  t.diagnostic(`${POINTS} kill points, ${version} writes issued, ${flushes} flushes, ${checked} flushed LBA checks passed, up to ${maxMapped} LBAs mapped, ${retired} chunks retired by program failures`);
   assert.ok(flushes > POINTS, 'flushes completed between kills');
   assert.ok(checked > 0);
 });
