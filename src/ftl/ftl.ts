@@ -6,7 +6,7 @@
 // target-physical address (paddr, see line-layout.ts). vsc[line] counts the L2P entries that
 // point into the line: the valid sectors GC has to move.
 import { ChunkIoStatus, type ChunkDevice, type VectorResult, deviceAddress } from './chunk-device.js';
-import { type SpaceLimits, type SpaceState, floorHolds, userHeldBack, userRoom, victimFits, worthMoving } from './admission.js';
+import { type SpaceLimits, type SpaceState, floorHolds, limitsFor, userHeldBack, userRoom, victimFits, worthMoving } from './admission.js';
 import { type GcPolicyName, pickVictim, type VictimCandidate } from './gc-policy.js';
 import { LineLayout, lineOf, devAddr, type TargetShape } from './line-layout.js';
 import { LineEvent, LineState, nextLineState } from './line-state.js';
@@ -48,7 +48,7 @@ export class Ftl {
   private readonly gcSlotReserve: number;
   private readonly lineSpan: number;
   private readonly fullLineSectors: number;
-  /** Write unit and margin for the admission rules (admission.ts). */
+  /** Write unit, recovery padding and reserve for the admission rules (admission.ts). */
   private readonly limits: SpaceLimits;
   private gcVictim = -1;
   /** Lines GC could not empty (unreadable metadata and data); not picked again. */
@@ -83,8 +83,7 @@ export class Ftl {
     this.gcSlotReserve = Math.min(Math.floor(slots / 4), 2 * shape.unit);
     this.chunkBusy = new Array(shape.nPus).fill(undefined);
     this.lineSpan = shape.nPus * shape.clba;
-    // The margin: two units and mw_cunits per PU (admission.ts says what it covers).
-    this.limits = { unit: shape.unit, margin: shape.nPus * (2 * shape.unit + g.mwCunits) };
+    this.limits = limitsFor(shape.nPus, shape.unit, g.mwCunits);
     this.fullLineSectors = new LineLayout(shape, 0, Array.from({ length: shape.nPus }, (_, i) => i)).dataSectors;
   }
 
