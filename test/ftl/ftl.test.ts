@@ -161,11 +161,12 @@ test('mw_cunits: a crash after GC loses no flushed write (recovery pads the open
 });
 
 test('mw_cunits on small chunks: flushes pad no more than a unit, so GC keeps up under random overwrites', { timeout: 60_000 }, async () => {
-  // 64-sector chunks with mw_cunits = 16 at the default 11 % OP. Padding every flush until the
-  // flushed data is readable (mw_cunits on each PU) made each victim free less than its move
-  // cost; flushes now wait for the writes only (recovery pads the open line instead).
+  // 64-sector chunks with mw_cunits = 16. Padding every flush until the flushed data is readable
+  // (mw_cunits on each PU) made each victim free less than its move cost; flushes now wait for
+  // the writes only (recovery pads the open line instead). 20 % OP: the reserve GC keeps for two
+  // recoveries' padding is 0.93 of a 240-sector line here, and 11 % leaves 2.1 lines of spare.
   const dev = mediaDevice({ mwCunits: 16, jitterSeed: 13 });
-  const v = await createTarget(dev, { name: 't', puBegin: 0, puEnd: 3 });
+  const v = await createTarget(dev, { name: 't', puBegin: 0, puEnd: 3, op: 20 });
   const cap = v.size / 4096;
   const ver = new Int32Array(cap);
   const rnd = xorshift(21);
