@@ -8,12 +8,14 @@
 import { ChunkIoStatus, type ChunkDevice, type VectorResult, deviceAddress } from './chunk-device.js';
 import { type SpaceLimits, type SpaceState, floorHolds, limitsFor, userHeldBack, userRoom, victimFits, worthMoving } from './admission.js';
 import { type GcPolicyName, pickVictim, type VictimCandidate } from './gc-policy.js';
-import { LineLayout, lineOf, devAddr, type TargetShape } from './line-layout.js';
+import { LineLayout, devAddr, type TargetShape } from './line-layout.js';
 import { LineEvent, LineState, nextLineState } from './line-state.js';
+import { resetLineChunks } from './chunk-reset.js';
 import { NO_LBA, OOB_LBA, OOB_SEQ, encodeEmeta, encodeSmeta, fillNoLbaOob } from './meta-format.js';
 import { readEmeta, scanOob } from './line-scan.js';
 import { Signal } from './signal.js';
 import { FtlIoError, FtlNoSpaceError, type FtlStats, type FtlTuning, type LineInfo, type TargetInfo } from './ftl-types.js';
+import { UnitStages } from './unit-stage.js';
 import { WriteBuffer } from './write-buffer.js';
 
 export const UNMAPPED = 0xffffffff;
@@ -41,9 +43,7 @@ export class Ftl {
   private gcDone: Promise<void> | undefined;
   private resetDone: Promise<void> | undefined;
   private readonly chunkBusy: (Promise<void> | undefined)[];
-  private readonly stageData: Uint8Array[] = [];
-  private readonly stageOob: Uint8Array[] = [];
-  private readonly stageAddr: Float64Array[] = [];
+  private readonly stages: UnitStages;
   private readonly gcStart: number;
   private readonly gcSlotReserve: number;
   private readonly lineSpan: number;
@@ -82,6 +82,7 @@ export class Ftl {
     this.gcStart = tuning.gcStartLines ?? 1;
     this.gcSlotReserve = Math.min(Math.floor(slots / 4), 2 * shape.unit);
     this.chunkBusy = new Array(shape.nPus).fill(undefined);
+    this.stages = new UnitStages(shape.unit, g.oobSize);
     this.lineSpan = shape.nPus * shape.clba;
     this.limits = limitsFor(shape.nPus, shape.unit, g.mwCunits);
     this.fullLineSectors = new LineLayout(shape, 0, Array.from({ length: shape.nPus }, (_, i) => i)).dataSectors;
@@ -306,16 +307,6 @@ export class Ftl {
 
   // ---- the writer ----
 
-  private stage(pu: number): { data: Uint8Array; oob: Uint8Array; addr: Float64Array } {
-    const g = this.dev.geometry;
-    if (!this.stageData[pu]) {
-      this.stageData[pu] = new Uint8Array(this.shape.unit * 4096);
-      this.stageOob[pu] = new Uint8Array(this.shape.unit * g.oobSize);
-      this.stageAddr[pu] = new Float64Array(this.shape.unit);
-    }
-    return { data: this.stageData[pu]!, oob: this.stageOob[pu]!, addr: this.stageAddr[pu]! };
-  }
-
   private setLineState(l: LineInfo, ev: LineEvent): void {
     l.state = nextLineState(l.id, l.state, ev);
   }
@@ -432,7 +423,7 @@ export class Ftl {
     const pu = L.unitPu(u);
     const sec0 = L.unitSector(u);
     const d0 = (u - 1) * unit;
-    const st = this.stage(pu);
+    const st = this.stages.get(pu);
     const ov = new DataView(st.oob.buffer, st.oob.byteOffset, st.oob.byteLength);
     for (let i = 0; i < unit; i++) {
       st.addr[i] = deviceAddress(g, this.shape.puBegin + pu, line.id, sec0 + i);
@@ -532,7 +523,7 @@ export class Ftl {
     line.lbas = new Uint32Array(L.dataSectors).fill(NO_LBA);
     line.resumeWp = undefined;
     this.signal.notify();
-    const st = this.stage(L.good[0]!);
+    const st = this.stages.get(L.good[0]!);
     encodeSmeta({ ...this.info, rule: this.info.rule === '4.12' ? 1 : 0, line: id, seq: line.seq, clba: this.shape.clba, wsOpt: this.shape.unit, lines: this.shape.lines, good }, st.data);
     st.data.fill(0, 4096);
     fillNoLbaOob(st.oob, this.shape.unit, this.dev.geometry.oobSize, line.seq);
@@ -564,7 +555,7 @@ export class Ftl {
       const u = L.dataEnd + e;
       const pu = L.unitPu(u);
       if (this.unitTaken(line, u)) continue;
-      const st = this.stage(pu);
+      const st = this.stages.get(pu);
       st.data.set(bytes.subarray(e * unit * 4096, (e + 1) * unit * 4096));
       fillNoLbaOob(st.oob, this.shape.unit, this.dev.geometry.oobSize, line.seq);
       for (let i = 0; i < unit; i++) st.addr[i] = deviceAddress(this.dev.geometry, this.shape.puBegin + pu, line.id, L.unitSector(u) + i);
@@ -727,20 +718,8 @@ export class Ftl {
   }
 
   private async resetLine(line: LineInfo): Promise<void> {
-    const L = line.layout;
-    const g = this.dev.geometry;
-    const pus = L ? [...L.good] : Array.from({ length: this.shape.nPus }, (_, i) => i);
-    // The smeta chunk first: once it is gone, recovery treats the rest as garbage.
-    const one = async (pu: number): Promise<void> => {
-      const a = Float64Array.of(deviceAddress(g, this.shape.puBegin + pu, line.id, 0));
-      const r = await this.dev.reset(a, 1).catch((): VectorResult => ({ status: ChunkIoStatus.ERROR, failed: 1n }));
-      if (r.status !== ChunkIoStatus.OK) {
-        this.chunkBad[line.id * this.shape.nPus + pu] = 1;
-        this.stats.eraseFailures++;
-      }
-    };
-    if (pus.length > 0) await one(pus[0]!);
-    await Promise.all(pus.slice(1).map(one));
+    const pus = line.layout ? [...line.layout.good] : Array.from({ length: this.shape.nPus }, (_, i) => i);
+    this.stats.eraseFailures += await resetLineChunks(this.dev, this.shape, line.id, pus, this.chunkBad);
     line.layout = undefined;
     line.seq = 0;
     this.setLineState(line, LineEvent.RESET);
@@ -817,9 +796,5 @@ export class Ftl {
     let n = 0;
     for (let i = 0; i < this.l2p.length; i++) if (this.l2p[i] !== UNMAPPED) n++;
     return n;
-  }
-
-  lineOfPaddr(p: number): number {
-    return lineOf(this.shape, p);
   }
 }

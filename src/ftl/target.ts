@@ -18,6 +18,7 @@ import type { FtlTuning, TargetInfo } from './ftl-types.js';
 import { LineLayout, emetaUnits, targetShape, type TargetShape } from './line-layout.js';
 import { LineState } from './line-state.js';
 import { padOpenChunks, padSmetaChunks } from './recovery-pad.js';
+import { resetChunks } from './chunk-reset.js';
 import { NO_LBA, decodeSmeta, type Smeta } from './meta-format.js';
 
 export interface CreateTargetOptions extends FtlTuning {
@@ -46,17 +47,6 @@ function checkDevice(dev: ChunkDevice): void {
 }
 
 const reportIndex = (dev: ChunkDevice, shape: TargetShape, pu: number, line: number): number => (shape.puBegin + pu) * dev.geometry.numChunk + line;
-
-async function resetChunks(dev: ChunkDevice, shape: TargetShape, chunks: readonly [number, number][], bad: Uint8Array): Promise<void> {
-  for (let k = 0; k < chunks.length; k += 32) {
-    await Promise.all(
-      chunks.slice(k, k + 32).map(async ([line, pu]) => {
-        const r = await dev.reset(Float64Array.of(deviceAddress(dev.geometry, shape.puBegin + pu, line, 0)), 1).catch((): VectorResult => ({ status: ChunkIoStatus.ERROR, failed: 1n }));
-        if (r.status !== ChunkIoStatus.OK) bad[line * shape.nPus + pu] = 1;
-      }),
-    );
-  }
-}
 
 /** smeta sectors and full-line emeta sectors, for the capacity rule. */
 export function metaSectors(shape: TargetShape): { smeta: number; emeta: number } {
