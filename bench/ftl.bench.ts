@@ -122,7 +122,7 @@ export async function runFtlBench(o: FtlBenchOptions = {}): Promise<WaRow[]> {
   out('');
   out('  The plain model counts all spare space as room for invalid data; the FTL keeps one line free for');
   out('  GC and has a part-filled open line, so the second column takes 1.5 lines out of the spare first.');
-  out('  The rate limiter keeps more than that out of play (room for the emptiest victim plus a margin).');
+  out('  The rate limiter also keeps room for the emptiest victim plus a reserve for recovery padding.');
   return rows;
 }
 
