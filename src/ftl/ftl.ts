@@ -233,7 +233,9 @@ export class Ftl {
     let left = 0;
     if (o?.layout) {
       const L = o.layout;
-      for (let u = o.nextUnit; u < L.dataEnd; u++) if (!this.unitTaken(o, u)) left += this.shape.unit;
+      // Per user sector: only a line with a failed chunk or resumed after a crash skips units.
+      if (o.resumeWp === undefined && !o.failed.includes(1)) left += Math.max(0, L.dataEnd - o.nextUnit) * this.shape.unit;
+      else for (let u = o.nextUnit; u < L.dataEnd; u++) if (!this.unitTaken(o, u)) left += this.shape.unit;
     }
     for (const id of this.freeQueue) left += this.freeLineSectors(id);
     return left - this.buf.queued;

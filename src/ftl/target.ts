@@ -147,8 +147,7 @@ export async function openTarget(dev: ChunkDevice, o: OpenTargetOptions): Promis
   const info = infoOf(newest);
   const ftl = new Ftl(dev, shape, info, o);
   ftl.chunkBad.set(bad);
-  ftl.stats.padSectors += smetaPad;
-  ftl.stats.mediaSectors += smetaPad;
+  let padded = smetaPad;
   const data: Smeta[] = [];
   const garbage: [number, number][] = [];
   for (let line = 0; line < shape.lines; line++) {
@@ -176,8 +175,7 @@ export async function openTarget(dev: ChunkDevice, o: OpenTargetOptions): Promis
       // become readable once padded (recovery-pad.ts), and the FTL keeps appending to it.
       const pad = await padOpenChunks(dev, shape, line.layout, s.seq, wpOf);
       if (pad > 0) {
-        ftl.stats.padSectors += pad;
-        ftl.stats.mediaSectors += pad;
+        padded += pad;
         const fresh = await dev.chunkReport();
         wpOf = (pu: number): number => fresh[reportIndex(dev, shape, pu, s.line)]!.wp;
       }
@@ -190,6 +188,8 @@ export async function openTarget(dev: ChunkDevice, o: OpenTargetOptions): Promis
     }
     ftl.nextSeq = Math.max(ftl.nextSeq, s.seq + 1);
   }
+  ftl.stats.padSectors += padded;
+  ftl.stats.mediaSectors += padded;
   const isData = new Set(data.map((s) => s.line));
   for (let line = 0; line < shape.lines; line++) {
     if (isData.has(line)) continue;
